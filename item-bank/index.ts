@@ -1,0 +1,17 @@
+/**
+ * Public API of the QTI item bank (pure: no database, no HTTP, no environment).
+ * QTI 2.1, 2.2 and 3.0 items and tests are read into one typed model and processed exactly
+ * as the specification says.
+ */
+export * from './model/types.ts';
+export { readXml, elements, child, childrenNamed, textOf, walk } from './xml/parse.ts';
+export type { XmlReadResult, XmlProblem, XmlReadOptions } from './xml/parse.ts';
+export { canonicalElementName, qti3ElementName, canonicalAttrName, qti3AttrName, QTI_ELEMENTS } from './xml/names.ts';
+export { parseItem, itemFromNode, findInteractions, standardTemplateOf, INTERACTION_KINDS, CHOICE_ELEMENTS } from './model/item.ts';
+export type { ParseOptions } from './model/item.ts';
+export { parseTest, testFromNode } from './model/test.ts';
+export { ReadContext, detectVersion } from './model/read-common.ts';
+export {
+  checkResponse, toJson, QtiResponseError, parsePrimitive, primitiveToText, primitiveFromJson, valueFromRaw, parseDuration,
+} from './values.ts';
+export type { Json } from './values.ts';
