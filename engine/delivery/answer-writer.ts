@@ -1,0 +1,149 @@
+/**
+ * Group commit for answers. Each request's answer joins a queue; the queue is flushed in
+ * ONE store transaction when it holds `maxBatch` answers or `maxDelayMs` after the first
+ * answer arrived, and every request's promise resolves only after that transaction has
+ * committed (SQLite synchronous=FULL / PostgreSQL synchronous_commit on), so an
+ * acknowledgement always means durable. One fsync then serves hundreds of answers.
+ *
+ * A failed flush rejects every answer in it (nothing is acknowledged that was not stored);
+ * clients retry with the same clientSeq, which the store's unique key makes idempotent.
+ */
+
+/** One answer as written to the append-only responses table. */
+export interface AnswerRecord {
+  sessionId: string;
+  /** Item key in the candidate's plan (itemRef identifier). */
+  itemId: string;
+  /** A single response variable, or null when `value` holds every response of the item as an object. */
+  responseId: string | null;
+  /** DESIGN.md JSON form. */
+  value: unknown;
+  clientSeq: number;
+  /** Server time of receipt (ms). */
+  receivedAt: number;
+}
+
+/** What happened to one answer: newly stored, or already there from an earlier try. */
+export type AppendStatus = 'stored' | 'duplicate';
+
+/** The durable side: store one batch in one transaction, statuses in input order. */
+export type AppendBatch = (batch: AnswerRecord[]) => Promise<AppendStatus[]>;
+
+export interface AnswerWriterOptions {
+  /** Flush when this many answers are queued. */
+  maxBatch?: number;
+  /** Flush at most this long after the first queued answer. */
+  maxDelayMs?: number;
+  /** Concurrent flushes (1 for SQLite: one writer; 2-4 help PostgreSQL). */
+  concurrency?: number;
+}
+
+interface Pending {
+  record: AnswerRecord;
+  resolve: (s: AppendStatus) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface AnswerWriterStats {
+  flushes: number;
+  answers: number;
+  maxBatchSeen: number;
+  failedFlushes: number;
+}
+
+/** Queues answers and commits them in groups. */
+export class AnswerWriter {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+  readonly stats: AnswerWriterStats = { flushes: 0, answers: 0, maxBatchSeen: 0, failedFlushes: 0 };
+  private readonly maxBatch: number;
+  private readonly maxDelayMs: number;
+  private readonly concurrency: number;
+
+  constructor(
+    private readonly append: AppendBatch,
+    opts: AnswerWriterOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 500;
+    this.maxDelayMs = opts.maxDelayMs ?? 2;
+    this.concurrency = Math.max(1, opts.concurrency ?? 1);
+  }
+
+  /** Queue one answer; resolves after it is durable. */
+  write(record: AnswerRecord): Promise<AppendStatus> {
+    if (this.closed) return Promise.reject(new Error('answer writer is closed'));
+    return new Promise<AppendStatus>((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Queue several answers (one request's batch); resolves when all are durable. */
+  writeMany(records: AnswerRecord[]): Promise<AppendStatus[]> {
+    return Promise.all(records.map((r) => this.write(r)));
+  }
+
+  private schedule(): void {
+    if (this.queue.length >= this.maxBatch && this.inFlight < this.concurrency) {
+      this.flushNow();
+      return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.flushNow();
+      }, this.maxDelayMs);
+    }
+  }
+
+  private flushNow(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    // While all flush slots are busy the queue keeps growing: the next flush takes it all
+    // (up to maxBatch), which is what makes throughput rise with load.
+    while (this.queue.length && this.inFlight < this.concurrency) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.inFlight++;
+      void this.commit(batch);
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    try {
+      const statuses = await this.append(batch.map((p) => p.record));
+      this.stats.flushes++;
+      this.stats.answers += batch.length;
+      this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
+      batch.forEach((p, i) => p.resolve(statuses[i] ?? 'stored'));
+    } catch (e) {
+      this.stats.failedFlushes++;
+      for (const p of batch) p.reject(e);
+    } finally {
+      this.inFlight--;
+      if (this.queue.length) {
+        if (this.queue.length >= this.maxBatch || this.inFlight === 0) this.flushNow();
+        else this.schedule();
+      } else if (this.inFlight === 0) {
+        for (const w of this.idleWaiters.splice(0)) w();
+      }
+    }
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  async drain(): Promise<void> {
+    if (!this.queue.length && this.inFlight === 0) return;
+    if (this.queue.length && this.inFlight < this.concurrency) this.flushNow();
+    await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  /** Flush what is queued and refuse new answers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+}

@@ -1,0 +1,52 @@
+/** One behaviour suite for every EventBus implementation (memory and PostgreSQL). */
+import { expect, it } from 'vitest';
+import type { EventBus, ProctorEvent } from './event-bus.ts';
+
+const waitFor = async (cond: () => boolean, ms = 3000) => {
+  const t = Date.now();
+  while (!cond()) {
+    if (Date.now() - t > ms) throw new Error('timed out waiting for events');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+};
+
+/** `make` returns two buses that stand for two engine processes sharing one database. */
+export function eventBusSuite(make: () => Promise<[EventBus, EventBus]>): void {
+  it('delivers events of an exam event to its subscribers only, in order, across buses', async () => {
+    const [a, b] = await make();
+    try {
+      const gotA: ProctorEvent[] = [];
+      const gotB: ProctorEvent[] = [];
+      const other: ProctorEvent[] = [];
+      await a.subscribe('E1', (e) => gotA.push(e));
+      await b.subscribe('E1', (e) => gotB.push(e));
+      await b.subscribe('E2', (e) => other.push(e));
+      for (let i = 0; i < 20; i++) await a.publish({ eventId: 'E1', type: 'heartbeat', at: i, sessionId: `s${i}` });
+      await waitFor(() => gotA.length === 20 && (a === b || gotB.length === 20));
+      expect(gotA.map((e) => e.at)).toEqual([...Array(20).keys()]);
+      if (a !== b) expect(gotB.map((e) => e.sessionId)).toEqual(gotA.map((e) => e.sessionId));
+      expect(other).toHaveLength(0);
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+
+  it('unsubscribe stops delivery; a large payload still arrives (truncated if needed)', async () => {
+    const [a, b] = await make();
+    try {
+      const got: ProctorEvent[] = [];
+      const off = await b.subscribe('E3', (e) => got.push(e));
+      await a.publish({ eventId: 'E3', type: 'message', at: 1, data: { text: 'x'.repeat(20_000) } });
+      await waitFor(() => got.length === 1);
+      off();
+      await a.publish({ eventId: 'E3', type: 'message', at: 2 });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toHaveLength(1);
+      expect(got[0]!.type).toBe('message');
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+}

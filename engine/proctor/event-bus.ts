@@ -1,0 +1,138 @@
+/**
+ * Live proctor events: one interface, two implementations. On SQLite (one process) events
+ * stay in memory; on PostgreSQL they travel through LISTEN/NOTIFY so every engine process
+ * behind a load balancer sees every room's events, whichever process received the request.
+ */
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+
+/** One thing that happened in an exam event, as proctors see it. */
+export interface ProctorEvent {
+  /** Exam event id (the bus is partitioned by it). */
+  eventId: string;
+  roomId?: string | null;
+  sessionId?: string | null;
+  /** e.g. session.state, session.progress, heartbeat, incident, message, time.extended */
+  type: string;
+  /** Server time, ms. */
+  at: number;
+  data?: Record<string, unknown>;
+}
+
+export type ProctorEventHandler = (e: ProctorEvent) => void;
+
+export interface EventBus {
+  readonly kind: 'memory' | 'postgres';
+  /** Deliver to every subscriber of `e.eventId`, in this and (PostgreSQL) other processes. */
+  publish(e: ProctorEvent): Promise<void>;
+  /** Receive the events of one exam event; returns the unsubscribe function. */
+  subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+/** In-process bus (SQLite deployments: one engine process). */
+export class MemoryEventBus implements EventBus {
+  readonly kind = 'memory' as const;
+  private readonly em = new EventEmitter();
+  constructor() {
+    this.em.setMaxListeners(0); // thousands of proctor streams are normal
+  }
+  async publish(e: ProctorEvent): Promise<void> {
+    // Asynchronous like NOTIFY, so publishers never run subscriber code inline.
+    queueMicrotask(() => this.em.emit(e.eventId, e));
+  }
+  async subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void> {
+    this.em.on(eventId, handler);
+    return () => this.em.off(eventId, handler);
+  }
+  async close(): Promise<void> {
+    this.em.removeAllListeners();
+  }
+}
+
+export const NOTIFY_CHANNEL = 'assay_proctor';
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+const MAX_PAYLOAD = 7900;
+
+/**
+ * PostgreSQL bus: one dedicated LISTEN connection per process, NOTIFY through the pool.
+ * A process receives its own notifications too, so local subscribers are served the same
+ * way as remote ones (one path, one ordering). Reconnects the listener when it drops.
+ */
+export class PostgresEventBus implements EventBus {
+  readonly kind = 'postgres' as const;
+  private readonly em = new EventEmitter();
+  private listener: pg.Client | null = null;
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+
+  private constructor(
+    private readonly url: string,
+    private readonly pool: pg.Pool,
+    private readonly ownsPool: boolean,
+  ) {
+    this.em.setMaxListeners(0);
+  }
+
+  /** Connect the listener. `pool` is used for NOTIFY (a small own pool is made when absent). */
+  static async connect(url: string, pool?: pg.Pool): Promise<PostgresEventBus> {
+    const bus = new PostgresEventBus(url, pool ?? new pg.Pool({ connectionString: url, max: 2 }), !pool);
+    await bus.listen();
+    return bus;
+  }
+
+  private listen(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    this.connecting = (async () => {
+      const client = new pg.Client({ connectionString: this.url });
+      client.on('notification', (msg) => {
+        if (msg.channel !== NOTIFY_CHANNEL || !msg.payload) return;
+        let e: ProctorEvent;
+        try {
+          e = JSON.parse(msg.payload) as ProctorEvent;
+        } catch {
+          return;
+        }
+        this.em.emit(e.eventId, e);
+      });
+      client.on('error', () => {
+        // Connection lost: reconnect after a short pause; events published meanwhile by
+        // other processes are missed, which SSE clients cover by re-reading the room snapshot.
+        if (this.listener === client) this.listener = null;
+        if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 500);
+      });
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.listener = client;
+    })().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  async publish(e: ProctorEvent): Promise<void> {
+    let payload = JSON.stringify(e);
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ ...e, data: { truncated: true } });
+    await this.pool.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, payload]);
+  }
+
+  async subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void> {
+    this.em.on(eventId, handler);
+    return () => this.em.off(eventId, handler);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.em.removeAllListeners();
+    const l = this.listener;
+    this.listener = null;
+    if (l) await l.end().catch(() => undefined);
+    if (this.ownsPool) await this.pool.end().catch(() => undefined);
+  }
+}
+
+/** The bus for a database URL: PostgreSQL URLs get LISTEN/NOTIFY, everything else memory. */
+export async function createEventBus(dbUrl: string, pool?: pg.Pool): Promise<EventBus> {
+  if (/^postgres(ql)?:\/\//.test(dbUrl)) return PostgresEventBus.connect(dbUrl, pool);
+  return new MemoryEventBus();
+}
