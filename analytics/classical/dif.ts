@@ -1,0 +1,173 @@
+/**
+ * Differential item functioning by the Mantel–Haenszel procedure (Holland & Thayer, 1988):
+ * reference and focal groups matched on total score; per score level a 2×2 table
+ *
+ *              right  wrong
+ *   reference    A      B      n_R
+ *   focal        C      D      n_F
+ *
+ * α_MH = Σ(A·D/N) / Σ(B·C/N); MH D-DIF = −2.35 ln α_MH (ETS delta metric; negative = the item is
+ * harder for the focal group than for matched reference candidates); MH χ² with continuity
+ * correction; SE of ln α_MH by Robins, Breslow & Greenland (1986); ETS A/B/C categories as in
+ * Zwick (2012, ETS RR-12-08).
+ */
+import { errorFunction } from 'simple-statistics';
+
+export interface TwoByTwo {
+  /** reference right */ a: number;
+  /** reference wrong */ b: number;
+  /** focal right */ c: number;
+  /** focal wrong */ d: number;
+}
+
+export type EtsCategory = 'A' | 'B' | 'C';
+
+export interface MantelHaenszelResult {
+  /** MH common odds ratio (reference vs focal); null when undefined (no informative strata). */
+  alphaMH: number | null;
+  /** MH D-DIF = −2.35 ln α_MH. */
+  deltaMH: number | null;
+  /** Standard error of MH D-DIF (2.35 × RBG SE of ln α). */
+  seDelta: number | null;
+  /** MH chi-square with continuity correction (1 df). */
+  chiSquare: number | null;
+  pValue: number | null;
+  ets: EtsCategory | null;
+  /** Which group the item favours when the category is B or C. */
+  favours: 'reference' | 'focal' | null;
+  /** Score levels that entered the statistic. */
+  strata: number;
+}
+
+/** Upper tail of the standard normal. */
+function normalUpper(z: number): number {
+  return 0.5 * (1 - errorFunction(z / Math.SQRT2));
+}
+
+/** Mantel–Haenszel statistics from per-stratum 2×2 tables (strata with fewer than 2 persons or one group only are skipped). */
+export function mantelHaenszel(tables: readonly TwoByTwo[]): MantelHaenszelResult {
+  let sumR = 0;
+  let sumS = 0;
+  let sumPR = 0;
+  let sumPSQR = 0;
+  let sumQS = 0;
+  let sumA = 0;
+  let sumEA = 0;
+  let sumVA = 0;
+  let strata = 0;
+  for (const t of tables) {
+    const nR = t.a + t.b;
+    const nF = t.c + t.d;
+    const N = nR + nF;
+    if (N < 2 || nR === 0 || nF === 0) continue;
+    strata++;
+    const m1 = t.a + t.c;
+    const m0 = t.b + t.d;
+    const R = (t.a * t.d) / N;
+    const S = (t.b * t.c) / N;
+    const P = (t.a + t.d) / N;
+    const Q = (t.b + t.c) / N;
+    sumR += R;
+    sumS += S;
+    sumPR += P * R;
+    sumPSQR += P * S + Q * R;
+    sumQS += Q * S;
+    sumA += t.a;
+    sumEA += (nR * m1) / N;
+    sumVA += (nR * nF * m1 * m0) / (N * N * (N - 1));
+  }
+  const none: MantelHaenszelResult = { alphaMH: null, deltaMH: null, seDelta: null, chiSquare: null, pValue: null, ets: null, favours: null, strata };
+  if (strata === 0 || !(sumR > 0) || !(sumS > 0)) {
+    // A zero numerator or denominator makes α 0 or ∞: the chi-square is still defined.
+    if (sumVA > 0) {
+      const chi = Math.max(0, Math.abs(sumA - sumEA) - 0.5) ** 2 / sumVA;
+      return { ...none, chiSquare: chi, pValue: 2 * normalUpper(Math.sqrt(chi)) };
+    }
+    return none;
+  }
+  const alpha = sumR / sumS;
+  const delta = -2.35 * Math.log(alpha);
+  const varLn = sumPR / (2 * sumR * sumR) + sumPSQR / (2 * sumR * sumS) + sumQS / (2 * sumS * sumS);
+  const seDelta = 2.35 * Math.sqrt(varLn);
+  const chi = sumVA > 0 ? Math.max(0, Math.abs(sumA - sumEA) - 0.5) ** 2 / sumVA : 0;
+  // χ²(1) upper tail = 2·(1 − Φ(√χ²)).
+  const pValue = 2 * normalUpper(Math.sqrt(chi));
+  const ets = etsCategory(delta, seDelta, pValue);
+  return {
+    alphaMH: alpha,
+    deltaMH: delta,
+    seDelta,
+    chiSquare: chi,
+    pValue,
+    ets,
+    favours: ets === 'A' ? null : delta < 0 ? 'reference' : 'focal',
+    strata,
+  };
+}
+
+/**
+ * ETS DIF categories (Zwick 2012): A when |D| < 1 or the MH χ² is not significant at .05;
+ * C when |D| ≥ 1.5 and |D| is significantly greater than 1 (one-sided .05, z = (|D| − 1)/SE > 1.645);
+ * B otherwise.
+ */
+export function etsCategory(delta: number, seDelta: number, pValue: number): EtsCategory {
+  const abs = Math.abs(delta);
+  if (abs < 1 || pValue >= 0.05) return 'A';
+  if (abs >= 1.5 && (abs - 1) / seDelta > 1.645) return 'C';
+  return 'B';
+}
+
+export interface DifItemResult extends MantelHaenszelResult {
+  id: string;
+  reference: string;
+  focal: string;
+  nReference: number;
+  nFocal: number;
+  /** Why the item was not analysed (for example a polytomous item). */
+  skipped?: string;
+}
+
+/**
+ * MH DIF for every dichotomous item, one focal group at a time against the reference group.
+ * Persons are matched on their total score over all items (the studied item included, as
+ * Holland & Thayer recommend). Persons without a group are left out.
+ * @param columns dense 0/1 item scores per item (aligned with `groups` and `totals`).
+ */
+export function mantelHaenszelDif(
+  itemIds: readonly string[],
+  columns: readonly number[][],
+  maxScores: readonly number[],
+  totals: readonly number[],
+  groups: readonly (string | null)[],
+  opts: { reference?: string; focal?: string[] } = {},
+): DifItemResult[] {
+  const counts = new Map<string, number>();
+  for (const g of groups) if (g !== null) counts.set(g, (counts.get(g) ?? 0) + 1);
+  if (counts.size < 2) throw new RangeError(`DIF needs at least two groups in the grouping column (found ${[...counts.keys()].join(', ') || 'none'})`);
+  // Default reference group: the largest (ties: first in sort order) — the usual convention.
+  const reference = opts.reference ?? [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0][0];
+  if (!counts.has(reference)) throw new RangeError(`reference group '${reference}' does not occur in the grouping column (groups: ${[...counts.keys()].join(', ')})`);
+  const focals = opts.focal ?? [...counts.keys()].filter((g) => g !== reference).sort();
+  for (const f of focals) if (!counts.has(f)) throw new RangeError(`focal group '${f}' does not occur in the grouping column`);
+  const maxTotal = Math.max(...totals);
+  const out: DifItemResult[] = [];
+  for (const focal of focals) {
+    itemIds.forEach((id, j) => {
+      const base = { id, reference, focal, nReference: counts.get(reference)!, nFocal: counts.get(focal)! };
+      if (maxScores[j] !== 1) {
+        out.push({ ...base, ...mantelHaenszel([]), skipped: 'Mantel–Haenszel DIF is for dichotomous items' });
+        return;
+      }
+      const tables: TwoByTwo[] = Array.from({ length: maxTotal + 1 }, () => ({ a: 0, b: 0, c: 0, d: 0 }));
+      const col = columns[j];
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i];
+        const t = tables[totals[i]];
+        if (g === reference) col[i] ? t.a++ : t.b++;
+        else if (g === focal) col[i] ? t.c++ : t.d++;
+      }
+      out.push({ ...base, ...mantelHaenszel(tables) });
+    });
+  }
+  return out;
+}
