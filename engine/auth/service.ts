@@ -1,0 +1,147 @@
+/**
+ * Logins and sessions. Staff log in with username + password (argon2id); candidates with
+ * ticket code + PIN (keyed hash, see secrets.ts). A session is a random token: the cookie (or
+ * `Authorization: Bearer`) carries the token, the app_sessions table only its sha256, together
+ * with a snapshot of the principal so that each request costs one primary-key read.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Store } from '../store/types.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { Metrics } from '../http/metrics.ts';
+import { Forbidden, Unauthorized } from '../http/errors.ts';
+import type { AuthState } from '../http/context.ts';
+import { verifyPassword } from './password.ts';
+import { normaliseCode, verifyPin } from './secrets.ts';
+import type { CandidatePrincipal, Principal, StaffPrincipal } from './principal.ts';
+import type { LoginRateLimiter } from './rate-limit.ts';
+
+export interface LoginResult {
+  token: string;
+  csrfToken: string;
+  principal: Principal;
+  expiresAt: number;
+}
+
+export interface AuthServiceDeps {
+  store: Store;
+  secret: Buffer;
+  sessionTtlSeconds: number;
+  audit: AuditService;
+  limiter: LoginRateLimiter;
+  metrics?: Metrics;
+  now?: () => number;
+}
+
+/** sha256 of a session token, the key under which the session is stored. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export class AuthService {
+  private readonly now: () => number;
+  constructor(private readonly d: AuthServiceDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  /** Staff login. Throws 429 when rate limited, 401 on a wrong username or password. */
+  async loginStaff(username: string, password: string, ip: string): Promise<LoginResult> {
+    const account = username.trim().toLowerCase();
+    this.d.limiter.check(ip, `staff:${account}`);
+    const user = await this.d.store.users.getByUsername(account);
+    const ok = await verifyPassword(user?.passwordHash, password);
+    if (!user || !ok || !user.active) {
+      this.d.limiter.fail(ip, `staff:${account}`);
+      this.d.metrics?.logins.inc({ kind: 'staff', outcome: 'failed' });
+      await this.d.audit.record({ action: 'auth.login_failed', actor: `ip:${ip}`, target: user ? `user:${user.id}` : null, details: { username: account } });
+      throw new Unauthorized('username or password is wrong', 'login_failed');
+    }
+    this.d.limiter.succeed(`staff:${account}`);
+    const principal: StaffPrincipal = {
+      kind: 'staff',
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      schoolIds: await this.d.store.users.schoolsOf(user.id),
+    };
+    const result = await this.openSession(principal);
+    this.d.metrics?.logins.inc({ kind: 'staff', outcome: 'ok' });
+    await this.d.audit.record({ action: 'auth.login', actor: `user:${user.id}`, details: { role: user.role, ip } });
+    return result;
+  }
+
+  /** Candidate login with the ticket code and PIN printed on their exam slip. */
+  async loginCandidate(ticketCodeRaw: string, pin: string, ip: string): Promise<LoginResult> {
+    const ticketCode = normaliseCode(ticketCodeRaw);
+    this.d.limiter.check(ip, `ticket:${ticketCode}`);
+    const entry = await this.d.store.events.getRosterByTicket(ticketCode);
+    if (!entry || !verifyPin(this.d.secret, ticketCode, pin, entry.pinHash)) {
+      this.d.limiter.fail(ip, `ticket:${ticketCode}`);
+      this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'failed' });
+      await this.d.audit.record({ action: 'auth.candidate_login_failed', actor: `ip:${ip}`, target: entry ? `roster:${entry.id}` : null, details: { ticketCode } });
+      throw new Unauthorized('ticket code or PIN is wrong', 'login_failed');
+    }
+    this.d.limiter.succeed(`ticket:${ticketCode}`);
+    const event = await this.d.store.events.get(entry.eventId);
+    if (!event || event.status !== 'published') {
+      throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
+    }
+    const [candidate, examSession] = await Promise.all([
+      this.d.store.candidates.get(entry.candidateId),
+      this.d.store.sessions.getByCandidate(entry.eventId, entry.candidateId),
+    ]);
+    const principal: CandidatePrincipal = {
+      kind: 'candidate',
+      candidateId: entry.candidateId,
+      role: 'candidate',
+      schoolIds: candidate?.schoolId ? [candidate.schoolId] : [],
+      eventId: entry.eventId,
+      rosterId: entry.id,
+      ticketCode,
+      examSessionId: examSession?.id ?? null,
+    };
+    const result = await this.openSession(principal);
+    this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'ok' });
+    await this.d.audit.record({ action: 'auth.candidate_login', actor: `candidate:${entry.candidateId}`, target: `event:${entry.eventId}`, details: { ticketCode, ip } });
+    return result;
+  }
+
+  /** Creates a session for an already authenticated principal. */
+  async openSession(principal: Principal): Promise<LoginResult> {
+    const token = `as_${randomBytes(32).toString('base64url')}`;
+    const csrfToken = randomBytes(24).toString('base64url');
+    const now = this.now();
+    const expiresAt = now + this.d.sessionTtlSeconds * 1000;
+    await this.d.store.appSessions.create({
+      idHash: tokenHash(token),
+      userId: principal.kind === 'staff' ? principal.userId : null,
+      candidateId: principal.kind === 'candidate' ? principal.candidateId : null,
+      role: principal.role,
+      csrfToken,
+      data: principal as unknown as Record<string, never>,
+      createdAt: now,
+      expiresAt,
+    });
+    return { token, csrfToken, principal, expiresAt };
+  }
+
+  /** Looks a token up; undefined when unknown or expired. */
+  async resolve(token: string, via: AuthState['via']): Promise<AuthState | undefined> {
+    if (!token.startsWith('as_') || token.length > 100) return undefined;
+    const idHash = tokenHash(token);
+    const row = await this.d.store.appSessions.get(idHash);
+    if (!row) return undefined;
+    if (row.expiresAt <= this.now()) {
+      await this.d.store.appSessions.delete(idHash);
+      return undefined;
+    }
+    return { principal: row.data as unknown as Principal, via, sessionIdHash: idHash, csrfToken: row.csrfToken };
+  }
+
+  /** Ends one session. */
+  async logout(auth: AuthState): Promise<void> {
+    await this.d.store.appSessions.delete(auth.sessionIdHash);
+    const p = auth.principal;
+    await this.d.audit.record({ action: 'auth.logout', actor: p.kind === 'staff' ? `user:${p.userId}` : `candidate:${p.candidateId}` });
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The Assay HTTP app: `createApp(deps)` builds a Hono app with OpenAPI, request ids, JSON
+ * logs, metrics, body limits, sessions, CSRF, one error shape, and every route module.
+ *
+ * ADDING A ROUTE MODULE (other engine modules): write `export const xRoutes: RouteModule =
+ * (app, deps) => { app.openapi(defineRoute([...roles], {...}), handler) }` in your folder,
+ * then add ONE import line and ONE entry to `routeModules` below. Declare roles on every
+ * route with `defineRoute` (engine/http/route.ts); throw the errors of engine/http/errors.ts.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { bodyLimit } from 'hono/body-limit';
+import { swaggerUI } from '@hono/swagger-ui';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import type { AppEnv } from './context.ts';
+import type { AppDeps, RouteModule } from './deps.ts';
+import { AppError, TooLarge, Unavailable, Unauthorized, ValidationFailed, zodIssues, type ErrorBody } from './errors.ts';
+import { metricsMiddleware } from './metrics.ts';
+import { csrfMiddleware, sessionMiddleware } from '../auth/middleware.ts';
+import { authRoutes } from '../auth/routes.ts';
+import { adminUserRoutes } from '../auth/admin-routes.ts';
+import { homeRoutes } from './routes/home.ts';
+
+/**
+ * Route modules, registered in this order. To add yours: one import above, one entry here.
+ */
+export const routeModules: RouteModule[] = [
+  authRoutes,
+  adminUserRoutes,
+  homeRoutes,
+];
+
+const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;
+
+/** Builds the app. Does not listen: see engine/server.ts. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const { config, logger } = deps;
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures of any route become one 400 naming each field.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const prefix = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target;
+        throw new ValidationFailed(zodIssues(result.error.issues, prefix));
+      }
+    },
+  });
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (c, next) => {
+    const log = logger.child({ reqId: c.get('requestId') });
+    c.set('log', log);
+    const start = performance.now();
+    await next();
+    const ms = Math.round((performance.now() - start) * 10) / 10;
+    const level = c.res.status >= 500 ? 'error' : 'info';
+    log[level]({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
+  });
+  app.use('*', metricsMiddleware(deps.metrics));
+  app.use('*', async (c, next) => {
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'same-origin');
+    c.header('X-Frame-Options', 'DENY');
+    await next();
+  });
+  // Uploads (QTI packages) get their own, larger limit; everything else the body limit.
+  app.use('*', async (c, next) => {
+    const upload = UPLOAD_TYPES.test(c.req.header('content-type') ?? '');
+    const limit = upload ? config.uploadLimit : config.bodyLimit;
+    return bodyLimit({ maxSize: limit, onError: () => { throw new TooLarge(limit); } })(c, next);
+  });
+  app.use('/api/*', sessionMiddleware(deps.auth));
+  app.use('/api/*', csrfMiddleware());
+  app.use('/metrics', sessionMiddleware(deps.auth));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.raw.query('SELECT 1');
+    } catch (err) {
+      c.get('log').warn({ err }, 'readiness: database unreachable');
+      throw new Unavailable('database is not reachable');
+    }
+    return c.json({ status: 'ready', db: deps.store.dialect });
+  });
+  app.get('/metrics', async (c) => {
+    const auth = c.get('auth');
+    const bearer = c.req.header('authorization')?.replace(/^bearer\s+/i, '');
+    const tokenOk = !!config.metricsToken && bearer === config.metricsToken;
+    if (!tokenOk && auth?.principal.role !== 'admin') {
+      throw auth ? new AppError(403, 'forbidden', 'metrics are for admins or the ASSAY_METRICS_TOKEN bearer') : new Unauthorized('send an admin session or Authorization: Bearer <ASSAY_METRICS_TOKEN>');
+    }
+    return c.body(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType });
+  });
+
+  for (const mod of routeModules) mod(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'assay_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'Assay API',
+      version: '0.1.0',
+      description: 'Online assessment engine. Errors: {"error": {"code", "message", "details"}}. Each operation lists its roles in x-assay-roles.',
+    },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Assay API', baseUrl: '/docs-assets' }));
+  const swaggerDir = swaggerDist();
+  if (swaggerDir) {
+    app.use('/docs-assets/swagger-ui-dist/*', serveStatic({ root: relative(process.cwd(), swaggerDir), rewriteRequestPath: (p) => p.replace(/^\/docs-assets\/swagger-ui-dist/, '') }));
+  }
+
+  mountUi(app, config.uiDir);
+
+  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError((err, c) => errorResponse(err, c));
+  return app;
+}
+
+function swaggerDist(): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Static UI: `/assets/*` and each app's index.html. `/` is the staff app; `/<app>/` serves
+ * `<uiDir>/<app>/index.html` when that app was built (candidate, counsellor, ...), else the
+ * staff app, which renders a minimal page for the role.
+ */
+function mountUi(app: OpenAPIHono<AppEnv>, uiDir: string): void {
+  const root = relative(process.cwd(), uiDir) || '.';
+  app.use('/assets/*', serveStatic({ root }));
+  const page = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  const html = (c: Context<AppEnv>, file: string) => {
+    const body = page(file) ?? page(join(uiDir, 'index.html'));
+    if (!body) return c.text('The UI is not built: run `npm run build:ui` (npm start does it for you).', 503);
+    c.header('Cache-Control', 'no-cache');
+    return c.html(body);
+  };
+  app.get('/', (c) => html(c, join(uiDir, 'index.html')));
+  app.get('/:app{[a-z][a-z0-9-]*}/*', (c) => html(c, join(uiDir, c.req.param('app'), 'index.html')));
+  app.get('/:app{[a-z][a-z0-9-]*}', (c) => c.redirect(`/${c.req.param('app')}/`));
+}
+
+/** The ONE place where errors become responses. */
+export function errorResponse(err: Error, c: Context<AppEnv>): Response {
+  const log = c.get('log');
+  if (err instanceof AppError) {
+    if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    return c.json(err.toBody(), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const malformed = status === 400 && /json/i.test(err.message);
+    const code = malformed ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'http_error';
+    const message = malformed ? 'request body is not valid JSON' : err.message || `HTTP ${status}`;
+    return c.json<ErrorBody>({ error: { code, message } }, status);
+  }
+  if (err.name === 'ZodError' && Array.isArray((err as unknown as { issues?: unknown }).issues)) {
+    const v = new ValidationFailed(zodIssues((err as unknown as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues));
+    return c.json(v.toBody(), 400);
+  }
+  (log ?? console).error({ err }, 'unhandled error');
+  return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error; the server log has the details', details: { requestId: c.get('requestId') } } }, 500);
+}

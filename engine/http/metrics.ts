@@ -1,0 +1,50 @@
+/**
+ * Prometheus metrics: request counts and latency histograms per route pattern (not per raw
+ * path, so ids never explode the label set), plus Node process metrics.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { AppEnv } from './context.ts';
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<'method' | 'route' | 'status'>;
+  latency: Histogram<'method' | 'route' | 'status'>;
+  /** Counters other modules may add (logins by kind and outcome). */
+  logins: Counter<'kind' | 'outcome'>;
+}
+
+/** A fresh registry per app (tests create many apps in one process). */
+export function createMetrics(collectProcess = true): Metrics {
+  const registry = new Registry();
+  if (collectProcess) collectDefaultMetrics({ register: registry, prefix: 'assay_' });
+  return {
+    registry,
+    requests: new Counter({ name: 'assay_http_requests_total', help: 'HTTP requests by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
+    latency: new Histogram({
+      name: 'assay_http_request_duration_seconds',
+      help: 'HTTP request latency by route pattern',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    logins: new Counter({ name: 'assay_logins_total', help: 'Login attempts by kind (staff, candidate) and outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
+  };
+}
+
+/** Middleware recording every request. */
+export function metricsMiddleware(m: Metrics): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const start = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const matched = routePath(c, -1);
+      const route = matched && !matched.endsWith('*') ? matched : 'other';
+      const labels = { method: c.req.method, route, status: String(c.res.status) };
+      m.requests.inc(labels);
+      m.latency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  };
+}
