@@ -1,0 +1,24 @@
+/** Login sessions (the table holds only the hash of the cookie token). */
+import { eq, lte } from 'drizzle-orm';
+import type { Ctx } from '../context.ts';
+import type { AppSessionsRepo } from '../types.ts';
+import { first } from './util.ts';
+
+export function appSessionsRepo(c: Ctx): AppSessionsRepo {
+  const { appSessions: a } = c.t;
+  return {
+    create: (s) => c.run(async ({ db, now }) => (await db.insert(a).values({
+      idHash: s.idHash, userId: s.userId ?? null, candidateId: s.candidateId ?? null, examSessionId: s.examSessionId ?? null, role: s.role,
+      csrfToken: s.csrfToken, data: s.data ?? null, createdAt: s.createdAt ?? now(), expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt ?? null,
+    }).returning())[0]),
+    get: (idHash) => c.run(async ({ db }) => first(await db.select().from(a).where(eq(a.idHash, idHash)))),
+    touch: (idHash, at, expiresAt) => c.run(async ({ db }) => {
+      await db.update(a).set(expiresAt === undefined ? { lastSeenAt: at } : { lastSeenAt: at, expiresAt }).where(eq(a.idHash, idHash));
+    }),
+    delete: (idHash) => c.run(async ({ db }) => {
+      await db.delete(a).where(eq(a.idHash, idHash));
+    }),
+    deleteForUser: (userId) => c.run(async ({ db }) => (await db.delete(a).where(eq(a.userId, userId)).returning({ k: a.idHash })).length),
+    deleteExpired: (now) => c.run(async ({ db }) => (await db.delete(a).where(lte(a.expiresAt, now)).returning({ k: a.idHash })).length),
+  };
+}
