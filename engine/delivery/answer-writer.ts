@@ -38,12 +38,6 @@ export interface AnswerWriterOptions {
   concurrency?: number;
 }
 
-interface Pending {
-  record: AnswerRecord;
-  resolve: (s: AppendStatus) => void;
-  reject: (e: unknown) => void;
-}
-
 export interface AnswerWriterStats {
   flushes: number;
   answers: number;
@@ -51,20 +45,23 @@ export interface AnswerWriterStats {
   failedFlushes: number;
 }
 
-/** Queues answers and commits them in groups. */
-export class AnswerWriter {
-  private queue: Pending[] = [];
+/**
+ * Generic group commit: queue items, hand them to `commitBatch` in groups, resolve each
+ * item's promise with its own result once the group's transaction has committed.
+ */
+export class GroupCommit<T, R> {
+  private queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
-  readonly stats: AnswerWriterStats = { flushes: 0, answers: 0, maxBatchSeen: 0, failedFlushes: 0 };
+  readonly stats = { flushes: 0, items: 0, maxBatchSeen: 0, failedFlushes: 0 };
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
   private readonly concurrency: number;
 
   constructor(
-    private readonly append: AppendBatch,
+    private readonly commitBatch: (batch: T[]) => Promise<R[]>,
     opts: AnswerWriterOptions = {},
   ) {
     this.maxBatch = opts.maxBatch ?? 500;
@@ -72,18 +69,13 @@ export class AnswerWriter {
     this.concurrency = Math.max(1, opts.concurrency ?? 1);
   }
 
-  /** Queue one answer; resolves after it is durable. */
-  write(record: AnswerRecord): Promise<AppendStatus> {
-    if (this.closed) return Promise.reject(new Error('answer writer is closed'));
-    return new Promise<AppendStatus>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+  /** Queue one item; resolves with its result after the commit. */
+  push(item: T): Promise<R> {
+    if (this.closed) return Promise.reject(new Error('writer is closed'));
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
       this.schedule();
     });
-  }
-
-  /** Queue several answers (one request's batch); resolves when all are durable. */
-  writeMany(records: AnswerRecord[]): Promise<AppendStatus[]> {
-    return Promise.all(records.map((r) => this.write(r)));
   }
 
   private schedule(): void {
@@ -113,13 +105,13 @@ export class AnswerWriter {
     }
   }
 
-  private async commit(batch: Pending[]): Promise<void> {
+  private async commit(batch: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[]): Promise<void> {
     try {
-      const statuses = await this.append(batch.map((p) => p.record));
+      const results = await this.commitBatch(batch.map((p) => p.item));
       this.stats.flushes++;
-      this.stats.answers += batch.length;
+      this.stats.items += batch.length;
       this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
-      batch.forEach((p, i) => p.resolve(statuses[i] ?? 'stored'));
+      batch.forEach((p, i) => p.resolve(results[i] as R));
     } catch (e) {
       this.stats.failedFlushes++;
       for (const p of batch) p.reject(e);
@@ -141,9 +133,38 @@ export class AnswerWriter {
     await new Promise<void>((r) => this.idleWaiters.push(r));
   }
 
-  /** Flush what is queued and refuse new answers. */
+  /** Flush what is queued and refuse new items. */
   async close(): Promise<void> {
     this.closed = true;
     await this.drain();
+  }
+}
+
+/** Queues answers and commits them in groups (one transaction per group). */
+export class AnswerWriter {
+  private readonly gc: GroupCommit<AnswerRecord, AppendStatus>;
+  constructor(append: AppendBatch, opts: AnswerWriterOptions = {}) {
+    this.gc = new GroupCommit(append, opts);
+  }
+  get stats(): AnswerWriterStats {
+    const s = this.gc.stats;
+    return { flushes: s.flushes, answers: s.items, maxBatchSeen: s.maxBatchSeen, failedFlushes: s.failedFlushes };
+  }
+  /** Queue one answer; resolves after it is durable. */
+  write(record: AnswerRecord): Promise<AppendStatus> {
+    return this.gc.push(record).catch((e: unknown) => {
+      if (e instanceof Error && e.message === 'writer is closed') throw new Error('answer writer is closed');
+      throw e;
+    });
+  }
+  /** Queue several answers (one request's batch); resolves when all are durable. */
+  writeMany(records: AnswerRecord[]): Promise<AppendStatus[]> {
+    return Promise.all(records.map((r) => this.write(r)));
+  }
+  drain(): Promise<void> {
+    return this.gc.drain();
+  }
+  close(): Promise<void> {
+    return this.gc.close();
   }
 }

@@ -2,7 +2,7 @@
  * Maps item-bank's AssessmentTest model onto the walker's structural DeliveryTest, so the
  * walker stays independent of parser details (and testable on hand-written structures).
  */
-import type { AssessmentSection, AssessmentTest, ItemSessionControl as QtiControl, TimeLimits as QtiTimeLimits } from '../../item-bank/model/types.ts';
+import type { AssessmentSection, AssessmentTest, ItemSessionControl as QtiControl, TimeLimits as QtiTimeLimits } from '../../item-bank/index.ts';
 import type { DeliveryTest, ItemSessionControl, TestItemRef, TestSection, TimeLimits } from './walker.ts';
 
 const control = (c?: QtiControl): ItemSessionControl | null => (c ? { ...c } : null);

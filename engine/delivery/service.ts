@@ -1,0 +1,626 @@
+/**
+ * The delivery service: exam sessions from start to score, on top of the store. HTTP-free
+ * (routes.ts maps requests onto it), so tests and the fault bench can drive it directly.
+ *
+ * Hot path (an answer): session row (one indexed read) -> cached plan and content ->
+ * navigation + time + declaration checks -> group-commit writer -> acknowledgement after the
+ * batch's transaction committed.
+ */
+import type { Json } from '../../item-bank/index.ts';
+import type { AuditService } from '../audit/service.ts';
+import type { CandidatePrincipal } from '../auth/principal.ts';
+import { Conflict, NotFound, Unprocessable } from '../http/errors.ts';
+import type { ExamEvent, ExamSession, SessionPatch, Store } from '../store/types.ts';
+import type { EventBus, ProctorEvent } from '../proctor/event-bus.ts';
+import { AnswerWriter, GroupCommit, type AnswerWriterOptions, type AppendStatus } from './answer-writer.ts';
+import { checkAnswer, ContentCache, type LoadedTest } from './content.ts';
+import {
+  DEFAULT_GRACE_MS, effectiveDeadline, extendClock, inTime, pauseClock, remainingMs, resumeClock, sessionDeadline, totalPausedMs,
+  type Accommodation, type ScopeClock, type SessionClock, type TimeRules,
+} from './deadline.ts';
+import { seedFromText } from './rng.ts';
+import { settingsOf, type EventSettings } from './settings.ts';
+import { isFinal, nextState, SessionTransitionError, type SessionAction, type SessionState } from './state-machine.ts';
+import { assertAnswerable, buildPlan, jump, NavigationError, next, partOf, planKeys, previous, startState, type ConditionEvaluator, type DeliveryPlan, type NavState } from './walker.ts';
+
+/** What the session row's `data` JSON holds. */
+export interface SessionData {
+  accommodation?: Accommodation | null;
+  /** Time-limited scopes (testPart/section/item) the candidate has entered. */
+  scopes?: ScopeClock[];
+  roomId?: string | null;
+  rosterId?: string | null;
+}
+
+export interface AnswerInput {
+  itemId: string;
+  responseId?: string | null;
+  value: unknown;
+  clientSeq: number;
+}
+
+export interface AnswerAck {
+  itemId: string;
+  clientSeq: number;
+  status: AppendStatus | 'rejected';
+  error?: { code: string; message: string; details?: unknown };
+}
+
+export interface DeliveryOptions {
+  store: Store;
+  audit: AuditService;
+  bus: EventBus;
+  now?: () => number;
+  writer?: AnswerWriterOptions;
+  /** Evaluates preConditions/branchRules (item-bank's expression engine) given item outcomes so far. */
+  conditions?: (test: LoadedTest, session: ExamSession) => ConditionEvaluator;
+  /** Scores a finished session (scoring.ts); the service stores its result. */
+  scorer?: (session: ExamSession, event: ExamEvent, reason?: string) => Promise<void>;
+  log?: { warn: (o: object, m: string) => void; error: (o: object, m: string) => void };
+}
+
+/** A late answer: refused, audited, never scored. */
+export class LateAnswer extends Conflict {
+  constructor(deadline: number, receivedAt: number, boundBy: string | null) {
+    super(
+      `the time for ${boundBy && boundBy !== 'test' ? `'${boundBy}'` : 'this test'} ended at ${new Date(deadline).toISOString()}; answer received at ${new Date(receivedAt).toISOString()} is not accepted`,
+      { deadline, receivedAt, boundBy },
+      'answer_late',
+    );
+  }
+}
+
+/** Converts domain errors to HTTP errors with stable codes. */
+export function toHttpError(e: unknown): unknown {
+  if (e instanceof SessionTransitionError) return new Conflict(e.message, { from: e.from, to: e.to, action: e.action }, 'session_state_conflict');
+  if (e instanceof NavigationError) {
+    const status422 = e.code === 'item_not_in_plan' || e.code === 'invalid_response';
+    return status422 ? new Unprocessable(e.message, undefined, e.code) : new Conflict(e.message, undefined, e.code);
+  }
+  return e;
+}
+
+const clockOf = (s: ExamSession): SessionClock => ({ startedAt: s.startedAt, pausedAt: s.pausedAt, pausedMs: s.pausedMs, extensionMs: s.extensionMs });
+const dataOf = (s: ExamSession): SessionData => (s.data ?? {}) as SessionData;
+const navOf = (s: ExamSession): NavState | null => (s.position ?? null) as NavState | null;
+
+export class DeliveryService {
+  readonly store: Store;
+  readonly content: ContentCache;
+  readonly writer: AnswerWriter;
+  readonly bus: EventBus;
+  private readonly audit: AuditService;
+  private readonly now: () => number;
+  private readonly plans = new Map<string, DeliveryPlan>();
+  private readonly events = new Map<string, { event: ExamEvent; at: number }>();
+  /** Answers of a session not yet committed (submit waits for them). */
+  private readonly pending = new Map<string, Set<Promise<unknown>>>();
+  /** Last-seen updates, written in groups (not worth an fsync each). */
+  private readonly seen = new Map<string, number>();
+  private seenTimer: NodeJS.Timeout | null = null;
+  private readonly progressAt = new Map<string, number>();
+  private readonly transitions: GroupCommit<never, never> | null = null;
+  private readonly opts: DeliveryOptions;
+
+  constructor(opts: DeliveryOptions) {
+    this.opts = opts;
+    this.store = opts.store;
+    this.audit = opts.audit;
+    this.bus = opts.bus;
+    this.now = opts.now ?? Date.now;
+    this.content = new ContentCache(opts.store);
+    const store = opts.store;
+    this.writer = new AnswerWriter(
+      async (batch) =>
+        (
+          await store.responses.appendResponses(
+            batch.map((r) => ({ sessionId: r.sessionId, itemIdentifier: r.itemId, responseIdentifier: r.responseId, value: r.value as Json, clientSeq: r.clientSeq, receivedAt: r.receivedAt })),
+          )
+        ).map((o) => o.status),
+      { concurrency: store.dialect === 'postgres' ? 4 : 1, ...opts.writer },
+    );
+    void this.transitions;
+  }
+
+  // ------------------------------------------------------------------ lookups
+
+  /** An exam event, cached for a second (status and settings change rarely). */
+  async event(eventId: string): Promise<ExamEvent> {
+    const c = this.events.get(eventId);
+    const t = this.now();
+    if (c && t - c.at < 1000) return c.event;
+    const e = await this.store.events.get(eventId);
+    if (!e) throw new NotFound('exam event', eventId);
+    this.events.set(eventId, { event: e, at: t });
+    return e;
+  }
+
+  forgetEvent(eventId: string): void {
+    this.events.delete(eventId);
+    this.content.forget();
+  }
+
+  async session(id: string): Promise<ExamSession> {
+    const s = await this.store.sessions.get(id);
+    if (!s) throw new NotFound('exam session', id);
+    return s;
+  }
+
+  /** The candidate's session for their ticket's event, created (scheduled) on first use. */
+  async sessionFor(p: CandidatePrincipal): Promise<ExamSession> {
+    const existing = await this.store.sessions.getByCandidate(p.eventId, p.candidateId);
+    if (existing) return existing;
+    const [event, roster] = await Promise.all([this.event(p.eventId), this.store.events.getRosterEntry(p.eventId, p.candidateId)]);
+    const acc = (roster?.accommodations ?? null) as Accommodation | null;
+    const data: SessionData = { accommodation: acc, scopes: [], roomId: roster?.roomId ?? null, rosterId: roster?.id ?? null };
+    try {
+      const s = await this.store.sessions.create({
+        eventId: event.id,
+        candidateId: p.candidateId,
+        state: 'scheduled',
+        // Seeded per candidate: the same seed (hence items and order) however often the session is rebuilt.
+        seed: String(seedFromText(`${event.id}:${p.candidateId}`)),
+        data: data as unknown as Json,
+      });
+      await this.audit.record({ action: 'session.created', actor: `candidate:${p.candidateId}`, target: `session:${s.id}`, details: { eventId: event.id } });
+      return s;
+    } catch (e) {
+      // Two requests racing to create: the unique (event, candidate) key lets one win.
+      const again = await this.store.sessions.getByCandidate(p.eventId, p.candidateId);
+      if (again) return again;
+      throw e;
+    }
+  }
+
+  async testOf(event: ExamEvent): Promise<LoadedTest> {
+    return this.content.forEvent(event);
+  }
+
+  /** The session's delivery plan (immutable per session, so cached without invalidation). */
+  async planOf(s: ExamSession, event?: ExamEvent): Promise<{ plan: DeliveryPlan; test: LoadedTest }> {
+    const ev = event ?? (await this.event(s.eventId));
+    const test = await this.testOf(ev);
+    let plan = this.plans.get(s.id);
+    if (!plan) {
+      plan = buildPlan(test.delivery, Number(s.seed));
+      const stored = s.itemOrder as string[] | null;
+      if (stored && JSON.stringify(stored) !== JSON.stringify(planKeys(plan))) {
+        // The stored order is what the candidate saw: it wins over a rebuild.
+        plan = { ...plan, items: stored.map((k, i) => ({ ...plan!.items.find((x) => x.key === k)!, index: i })).filter((x) => x.key) };
+      }
+      if (this.plans.size > 200_000) this.plans.clear();
+      this.plans.set(s.id, plan);
+    }
+    return { plan, test };
+  }
+
+  timeRules(event: ExamEvent, plan: DeliveryPlan, s: ExamSession): TimeRules {
+    const st = settingsOf(event);
+    return {
+      windowCloses: event.closesAt,
+      testMaxMs: plan.testMaxMs ?? (st.timeLimitMinutes ? st.timeLimitMinutes * 60_000 : null),
+      accommodation: dataOf(s).accommodation ?? null,
+    };
+  }
+
+  graceMs(event: ExamEvent): number {
+    const g = settingsOf(event).graceSeconds;
+    return g == null ? DEFAULT_GRACE_MS : g * 1000;
+  }
+
+  /** Deadline for answering `itemKey` (or the current item), with the scope that sets it. */
+  deadlineFor(event: ExamEvent, plan: DeliveryPlan, s: ExamSession, now: number, itemKey?: string) {
+    const nav = navOf(s);
+    const key = itemKey ?? (nav && nav.position >= 0 ? plan.items[nav.position]?.key : undefined);
+    const item = key ? plan.items.find((x) => x.key === key) : undefined;
+    const entered = dataOf(s).scopes ?? [];
+    const scopes = item ? entered.filter((sc) => item.limits.some((l) => l.identifier === sc.identifier)) : [];
+    return effectiveDeadline(this.timeRules(event, plan, s), clockOf(s), scopes, now);
+  }
+
+  // ------------------------------------------------------------------ state changes
+
+  /**
+   * Applies an action with compare-and-set, retrying on a concurrent change. `patch` may be a
+   * function of the current row. Audits and publishes the change.
+   */
+  async transition(
+    sessionId: string,
+    action: SessionAction,
+    actor: string,
+    patch: (s: ExamSession, now: number) => SessionPatch = () => ({}),
+    details: Record<string, Json> = {},
+  ): Promise<ExamSession> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const s = await this.session(sessionId);
+      const to = nextState(s.state as SessionState, action);
+      const now = this.now();
+      const r = await this.store.sessions.update(s.id, s.version, { ...patch(s, now), state: to });
+      if (r.ok) {
+        await this.audit.record({ action: `session.${action}`, actor, target: `session:${s.id}`, details: { from: s.state, to, ...details } });
+        void this.publish(r.session, 'session.state', { from: s.state, to, action, ...details });
+        return r.session;
+      }
+      if (r.reason === 'not_found') throw new NotFound('exam session', sessionId);
+    }
+    throw new Conflict(`exam session '${sessionId}' kept changing; try again`, undefined, 'session_busy');
+  }
+
+  /** Updates the session without a state change (position, scopes), with CAS retries. */
+  private async patch(sessionId: string, fn: (s: ExamSession, now: number) => SessionPatch | null): Promise<ExamSession> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const s = await this.session(sessionId);
+      const p = fn(s, this.now());
+      if (!p) return s;
+      const r = await this.store.sessions.update(s.id, s.version, p);
+      if (r.ok) return r.session;
+      if (r.reason === 'not_found') throw new NotFound('exam session', sessionId);
+    }
+    throw new Conflict(`exam session '${sessionId}' kept changing; try again`, undefined, 'session_busy');
+  }
+
+  /** Scopes newly entered when arriving at `index`. */
+  private enter(plan: DeliveryPlan, s: ExamSession, index: number, now: number): ScopeClock[] {
+    const scopes = [...(dataOf(s).scopes ?? [])];
+    const item = plan.items[index];
+    if (!item) return scopes;
+    for (const l of item.limits) {
+      if (!scopes.some((x) => x.identifier === l.identifier)) {
+        scopes.push({ identifier: l.identifier, enteredAt: now, pausedMsAtEntry: totalPausedMs(clockOf(s), now), maxMs: l.maxMs });
+      }
+    }
+    return scopes;
+  }
+
+  /** Start (or resume after a reconnect: idempotent when already in progress). */
+  async start(p: CandidatePrincipal): Promise<ExamSession> {
+    let s = await this.sessionFor(p);
+    const event = await this.event(s.eventId);
+    if (s.state === 'in_progress') return s;
+    if (s.state === 'scheduled' && settingsOf(event).requireAdmission) {
+      throw new Conflict('wait for the proctor to admit you', { state: s.state }, 'not_admitted');
+    }
+    const now = this.now();
+    if (event.opensAt != null && now < event.opensAt) throw new Conflict(`the exam opens at ${new Date(event.opensAt).toISOString()}`, { opensAt: event.opensAt }, 'window_not_open');
+    if (event.closesAt != null && now >= event.closesAt) throw new Conflict(`the exam window closed at ${new Date(event.closesAt).toISOString()}`, { closesAt: event.closesAt }, 'window_closed');
+    const { plan, test } = await this.planOf(s, event);
+    if (!plan.items.length) throw new Conflict('this test has no items to deliver', undefined, 'empty_test');
+    const evaluate = this.opts.conditions?.(test, s) ?? (() => true);
+    s = await this.transition(s.id, 'start', `candidate:${p.candidateId}`, (cur, t) => {
+      const nav = startState(plan, evaluate);
+      const clock: SessionClock = { startedAt: t, pausedAt: null, pausedMs: 0, extensionMs: cur.extensionMs };
+      const scopes = this.enter(plan, { ...cur, ...clock, data: { ...dataOf(cur), scopes: [] } as unknown as Json } as ExamSession, nav.position, t);
+      return {
+        startedAt: t,
+        itemOrder: planKeys(plan) as unknown as Json,
+        position: nav as unknown as Json,
+        deadlineAt: sessionDeadline(this.timeRules(event, plan, cur), clock, t),
+        lastSeenAt: t,
+        data: { ...dataOf(cur), scopes } as unknown as Json,
+      };
+    });
+    return s;
+  }
+
+  // ------------------------------------------------------------------ answers
+
+  private track(sessionId: string, p: Promise<unknown>): void {
+    let set = this.pending.get(sessionId);
+    if (!set) this.pending.set(sessionId, (set = new Set()));
+    set.add(p);
+    void p.finally(() => {
+      set!.delete(p);
+      if (!set!.size) this.pending.delete(sessionId);
+    }).catch(() => undefined);
+  }
+
+  /** Waits until every answer of the session that was received so far is committed or failed. */
+  async settle(sessionId: string): Promise<void> {
+    const set = this.pending.get(sessionId);
+    if (set?.size) await Promise.allSettled([...set]);
+  }
+
+  /**
+   * Saves answers. Each is checked (session state, time, plan, declaration); the good ones
+   * are written through group commit and acknowledged once durable. With `strict` (the
+   * single-answer endpoint) the first refusal throws; otherwise each answer reports its fate.
+   */
+  async answer(p: CandidatePrincipal, answers: AnswerInput[], strict: boolean): Promise<{ session: ExamSession; acks: AnswerAck[] }> {
+    const receivedAt = this.now();
+    const s = await this.sessionFor(p);
+    const event = await this.event(s.eventId);
+    if (s.state !== 'in_progress') {
+      const code = s.state === 'paused' ? 'session_paused' : isFinal(s.state as SessionState) ? 'session_closed' : 'session_not_started';
+      const err = new Conflict(`answers are not accepted: the session is ${s.state.replace('_', ' ')}`, { state: s.state }, code);
+      if (isFinal(s.state as SessionState)) await this.auditLate(s, answers, receivedAt, code);
+      throw err;
+    }
+    const { plan, test } = await this.planOf(s, event);
+    const nav = navOf(s) ?? startState(plan);
+    const grace = this.graceMs(event);
+    const acks: AnswerAck[] = new Array(answers.length);
+    const writes: Promise<void>[] = [];
+    const late: AnswerInput[] = [];
+    for (let i = 0; i < answers.length; i++) {
+      const a = answers[i]!;
+      try {
+        if (!Number.isSafeInteger(a.clientSeq) || a.clientSeq < 0 || a.clientSeq > 2_147_483_647) {
+          throw new Unprocessable(`clientSeq must be an integer from 0 to 2147483647, got ${String(a.clientSeq)}`, { itemId: a.itemId }, 'invalid_client_seq');
+        }
+        const planned = plan.items.find((x) => x.key === a.itemId);
+        if (!planned) throw new Unprocessable(`item '${a.itemId}' is not in this candidate's test`, { itemId: a.itemId }, test.items.has(a.itemId) ? 'item_not_in_session' : 'unknown_item');
+        const { deadline, boundBy } = this.deadlineFor(event, plan, s, receivedAt, planned.key);
+        if (!inTime(deadline, receivedAt, grace)) {
+          late.push(a);
+          throw new LateAnswer(deadline!, receivedAt, boundBy);
+        }
+        assertAnswerable(plan, nav, planned.key);
+        const item = test.items.get(planned.identifier)!;
+        const responses = checkAnswer(item, a.responseId ?? null, a.value);
+        const single = a.responseId ?? (Object.keys(responses).length === 1 && item.declarations.size === 1 ? Object.keys(responses)[0]! : null);
+        const value = single ? responses[single] : responses;
+        const w = this.writer
+          .write({ sessionId: s.id, itemId: planned.key, responseId: single, value, clientSeq: a.clientSeq, receivedAt })
+          .then((status) => {
+            acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status };
+          });
+        this.track(s.id, w);
+        writes.push(w);
+      } catch (e0) {
+        const e = toHttpError(e0);
+        if (strict) {
+          if (late.length) await this.auditLate(s, late, receivedAt, 'answer_late');
+          throw e;
+        }
+        const ae = e as { code?: string; message?: string; details?: unknown };
+        acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status: 'rejected', error: { code: ae.code ?? 'error', message: ae.message ?? String(e), ...(ae.details === undefined ? {} : { details: ae.details }) } };
+        if (!ae.code) throw e;
+      }
+    }
+    if (late.length) await this.auditLate(s, late, receivedAt, 'answer_late');
+    await Promise.all(writes);
+    this.seenAt(s, receivedAt);
+    this.progress(s, plan.items.length);
+    return { session: s, acks };
+  }
+
+  /** Late answers are kept in the audit trail (never in responses, never scored). */
+  private async auditLate(s: ExamSession, answers: AnswerInput[], receivedAt: number, code: string): Promise<void> {
+    await this.audit.record({
+      action: 'answer.refused',
+      actor: `candidate:${s.candidateId}`,
+      target: `session:${s.id}`,
+      details: { code, receivedAt, deadlineAt: s.deadlineAt, answers: answers.map((a) => ({ itemId: a.itemId, responseId: a.responseId ?? null, value: (a.value ?? null) as Json, clientSeq: a.clientSeq })) },
+    });
+  }
+
+  // ------------------------------------------------------------------ heartbeats, progress
+
+  private seenAt(s: ExamSession, at: number): void {
+    this.seen.set(s.id, at);
+    if (!this.seenTimer) {
+      this.seenTimer = setTimeout(() => void this.flushSeen(), 2000);
+      this.seenTimer.unref();
+    }
+  }
+
+  /** Writes the batched last-seen times in one transaction. */
+  async flushSeen(): Promise<void> {
+    if (this.seenTimer) clearTimeout(this.seenTimer);
+    this.seenTimer = null;
+    if (!this.seen.size) return;
+    const batch = [...this.seen];
+    this.seen.clear();
+    try {
+      await this.store.transaction(async (tx) => {
+        for (const [id, at] of batch) await tx.sessions.touch(id, at);
+      });
+    } catch (err) {
+      this.opts.log?.warn({ err }, 'last-seen update failed');
+    }
+  }
+
+  /** Publishes progress at most every 3 s per session (proctor room view). */
+  private progress(s: ExamSession, total: number): void {
+    const t = this.now();
+    if (t - (this.progressAt.get(s.id) ?? 0) < 3000) return;
+    this.progressAt.set(s.id, t);
+    void this.store.responses
+      .latestResponses(s.id)
+      .then((rows) => this.publish(s, 'session.progress', { answered: rows.length, total }))
+      .catch(() => undefined);
+  }
+
+  async publish(s: ExamSession, type: string, data: Record<string, unknown> = {}): Promise<void> {
+    const e: ProctorEvent = { eventId: s.eventId, roomId: dataOf(s).roomId ?? null, sessionId: s.id, type, at: this.now(), data: { candidateId: s.candidateId, state: s.state, ...data } };
+    try {
+      await this.bus.publish(e);
+    } catch (err) {
+      this.opts.log?.warn({ err }, 'proctor event not published');
+    }
+  }
+
+  /** Heartbeat: last seen, incidents reported by the player (focus lost, fullscreen left, reconnect). */
+  async heartbeat(p: CandidatePrincipal, incidents: { kind: string; at?: number; details?: Record<string, Json> }[] = []): Promise<ExamSession> {
+    const s = await this.sessionFor(p);
+    const now = this.now();
+    this.seenAt(s, now);
+    for (const inc of incidents.slice(0, 50)) {
+      await this.store.incidents.add({ eventId: s.eventId, sessionId: s.id, roomId: dataOf(s).roomId ?? null, kind: inc.kind, actor: `candidate:${s.candidateId}`, details: (inc.details ?? null) as Json, at: now });
+      void this.publish(s, 'incident', { kind: inc.kind, clientAt: inc.at ?? null, details: inc.details ?? null });
+    }
+    const last = this.progressAt.get(`hb:${s.id}`) ?? 0;
+    if (now - last > 10_000) {
+      this.progressAt.set(`hb:${s.id}`, now);
+      void this.publish(s, 'heartbeat', { lastSeenAt: now });
+    }
+    return s;
+  }
+
+  // ------------------------------------------------------------------ navigation
+
+  private async facts(s: ExamSession) {
+    await this.settle(s.id);
+    const latest = await this.store.responses.latestResponses(s.id);
+    const answered = new Set(latest.filter((r) => r.value !== null).map((r) => r.itemIdentifier));
+    return { answered: (k: string) => answered.has(k), valid: () => true };
+  }
+
+  /** Moves to 'next', 'previous' or an item key. */
+  async navigate(p: CandidatePrincipal, to: string): Promise<ExamSession> {
+    const s0 = await this.sessionFor(p);
+    if (s0.state !== 'in_progress') throw new Conflict(`cannot navigate: the session is ${s0.state}`, { state: s0.state }, 'session_not_in_progress');
+    const event = await this.event(s0.eventId);
+    const { plan, test } = await this.planOf(s0, event);
+    const facts = await this.facts(s0);
+    const evaluate = this.opts.conditions?.(test, s0) ?? (() => true);
+    try {
+      return await this.patch(s0.id, (s, now) => {
+        if (s.state !== 'in_progress') throw new Conflict(`cannot navigate: the session is ${s.state}`, { state: s.state }, 'session_not_in_progress');
+        const nav = navOf(s) ?? startState(plan, evaluate);
+        const moved = to === 'next' ? next(plan, nav, facts, evaluate) : to === 'previous' ? previous(plan, nav, facts) : jump(plan, nav, to, facts);
+        if (moved === nav) return null;
+        return { position: moved as unknown as Json, data: { ...dataOf(s), scopes: this.enter(plan, s, moved.position, now) } as unknown as Json };
+      });
+    } catch (e) {
+      throw toHttpError(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ submit, time-out, score
+
+  /** Candidate submits: waits for their answers in flight, then submitted -> scored. */
+  async submit(p: CandidatePrincipal): Promise<ExamSession> {
+    const s0 = await this.sessionFor(p);
+    if (s0.state === 'submitted' || s0.state === 'scored') return s0; // a retried submit is not an error
+    await this.settle(s0.id);
+    let s: ExamSession;
+    try {
+      s = await this.transition(s0.id, 'submit', `candidate:${p.candidateId}`, (_c, now) => ({ submittedAt: now, deadlineAt: null }));
+    } catch (e) {
+      throw toHttpError(e);
+    }
+    return this.scoreQuietly(s);
+  }
+
+  /** Time-out by the server (sweeper): in_progress/paused -> timed_out -> scored. */
+  async timeOut(sessionId: string): Promise<ExamSession | null> {
+    await this.settle(sessionId);
+    try {
+      const s = await this.transition(sessionId, 'time_out', 'system', (_c, now) => ({ submittedAt: now, deadlineAt: null }));
+      return this.scoreQuietly(s);
+    } catch (e) {
+      if (e instanceof SessionTransitionError) return null; // someone else finished it first
+      throw e;
+    }
+  }
+
+  /** Scores and stores; a scoring failure leaves the session submitted for the sweeper to retry. */
+  async scoreQuietly(s: ExamSession, reason?: string): Promise<ExamSession> {
+    if (!this.opts.scorer) return s;
+    try {
+      const event = await this.event(s.eventId);
+      await this.opts.scorer(s, event, reason);
+      return await this.session(s.id);
+    } catch (err) {
+      this.opts.log?.error({ err, sessionId: s.id }, 'scoring failed; the sweeper will retry');
+      return s;
+    }
+  }
+
+  // ------------------------------------------------------------------ proctor actions
+
+  /** Admit a scheduled candidate. */
+  admit(sessionId: string, actor: string): Promise<ExamSession> {
+    return this.transition(sessionId, 'admit', actor).catch((e) => Promise.reject(toHttpError(e)));
+  }
+
+  async pause(sessionId: string, actor: string, reason?: string): Promise<ExamSession> {
+    return this.transition(sessionId, 'pause', actor, (s, now) => ({ pausedAt: now, deadlineAt: null, ...pauseFields(pauseClock(clockOf(s), now)) }), { reason: reason ?? null }).catch(
+      (e) => Promise.reject(toHttpError(e)),
+    );
+  }
+
+  async resume(sessionId: string, actor: string): Promise<ExamSession> {
+    const s0 = await this.session(sessionId);
+    const event = await this.event(s0.eventId);
+    const { plan } = await this.planOf(s0, event);
+    return this.transition(sessionId, 'resume', actor, (s, now) => {
+      const c = resumeClock(clockOf(s), now);
+      return { ...pauseFields(c), deadlineAt: sessionDeadline(this.timeRules(event, plan, s), c, now) };
+    }).catch((e) => Promise.reject(toHttpError(e)));
+  }
+
+  /** Extend (or, with negative minutes, correct) the session's time. Allowed before and during the exam. */
+  async extend(sessionId: string, actor: string, minutes: number, reason?: string): Promise<ExamSession> {
+    const s0 = await this.session(sessionId);
+    if (isFinal(s0.state as SessionState)) throw new Conflict(`the session is ${s0.state}: time can no longer be extended`, { state: s0.state }, 'session_closed');
+    const event = await this.event(s0.eventId);
+    const { plan } = await this.planOf(s0, event);
+    const s = await this.patch(sessionId, (cur, now) => {
+      if (isFinal(cur.state as SessionState)) throw new Conflict(`the session is ${cur.state}`, { state: cur.state }, 'session_closed');
+      const c = extendClock(clockOf(cur), minutes * 60_000);
+      return { extensionMs: c.extensionMs, deadlineAt: cur.state === 'paused' || cur.startedAt == null ? cur.deadlineAt : sessionDeadline(this.timeRules(event, plan, cur), c, now) };
+    });
+    await this.audit.record({ action: 'session.extend', actor, target: `session:${s.id}`, details: { minutes, reason: reason ?? null, extensionMs: s.extensionMs } });
+    void this.publish(s, 'time.extended', { minutes, extensionMs: s.extensionMs, deadlineAt: s.deadlineAt });
+    return s;
+  }
+
+  async void(sessionId: string, actor: string, reason: string): Promise<ExamSession> {
+    return this.transition(sessionId, 'void', actor, () => ({ deadlineAt: null }), { reason }).catch((e) => Promise.reject(toHttpError(e)));
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /** The candidate's view of their session: server time, deadline, items with answered flags. */
+  async view(s: ExamSession) {
+    const event = await this.event(s.eventId);
+    const now = this.now();
+    const started = s.startedAt != null;
+    let items: { key: string; index: number; part: string; sections: string[]; answered: boolean; visited: boolean }[] = [];
+    let current: null | { index: number; itemId: string; part: string; navigationMode: string; submissionMode: string } = null;
+    let deadline: { deadline: number | null; boundBy: string | null } = { deadline: s.deadlineAt, boundBy: s.deadlineAt ? 'test' : null };
+    if (started) {
+      const { plan } = await this.planOf(s, event);
+      await this.settle(s.id);
+      const latest = await this.store.responses.latestResponses(s.id);
+      const answered = new Set(latest.filter((r) => r.value !== null).map((r) => r.itemIdentifier));
+      const nav = navOf(s);
+      items = plan.items.map((x) => ({ key: x.key, index: x.index, part: x.part, sections: x.sections, answered: answered.has(x.key), visited: nav?.visited.includes(x.key) ?? false }));
+      if (nav && nav.position >= 0) {
+        const part = partOf(plan, nav.position);
+        current = { index: nav.position, itemId: plan.items[nav.position]!.key, part: part.identifier, navigationMode: part.navigationMode, submissionMode: part.submissionMode };
+      }
+      if (!isFinal(s.state as SessionState)) deadline = this.deadlineFor(event, plan, s, now);
+    }
+    const st = settingsOf(event);
+    return {
+      sessionId: s.id,
+      eventId: event.id,
+      event: { code: event.code, title: event.title, opensAt: event.opensAt, closesAt: event.closesAt, showResults: st.showResults ?? 'none', language: st.language ?? 'vi', requireAdmission: !!st.requireAdmission },
+      state: s.state,
+      serverNow: now,
+      startedAt: s.startedAt,
+      deadline: deadline.deadline,
+      deadlineBoundBy: deadline.boundBy,
+      remainingMs: s.state === 'in_progress' || s.state === 'paused' ? remainingMs(deadline.deadline, now) : null,
+      graceMs: this.graceMs(event),
+      accommodations: dataOf(s).accommodation ?? null,
+      current,
+      items,
+    };
+  }
+
+  /** Stops timers; queued answers are flushed (none is acknowledged before it is durable anyway). */
+  async close(): Promise<void> {
+    await this.writer.close();
+    await this.flushSeen();
+  }
+}
+
+function pauseFields(c: SessionClock): SessionPatch {
+  return { pausedAt: c.pausedAt, pausedMs: c.pausedMs };
+}
+
+export type { EventSettings };
