@@ -1,0 +1,73 @@
+/**
+ * Seeded simulation of item responses (parameter-recovery studies, tests, benchmarks).
+ * Pure: the caller passes the RNG.
+ */
+import { categoryCount, fillCategoryProbabilities, type IrtItem, type IrtModel } from './model.ts';
+import type { ResponseMatrix } from './responses.ts';
+
+/** A uniform [0, 1) generator. */
+export type Rng = () => number;
+
+/** mulberry32: small, fast, seeded — reproducible simulations. */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal draw (Box–Muller). */
+export function normal(rng: Rng, mean = 0, sd = 1): number {
+  let u = rng();
+  while (u <= 1e-300) u = rng();
+  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+
+/** Draws one response category for an item at θ. */
+export function drawResponse(item: IrtItem, theta: number, rng: Rng, buf: Float64Array): number {
+  const n = fillCategoryProbabilities(item, theta, buf);
+  let u = rng();
+  for (let k = 0; k < n - 1; k++) {
+    u -= buf[k];
+    if (u < 0) return k;
+  }
+  return n - 1;
+}
+
+/** Simulates a full persons × items matrix; `missingRate` blanks cells at random (not presented). */
+export function simulateResponses(items: IrtItem[], thetas: ArrayLike<number>, rng: Rng, missingRate = 0): ResponseMatrix {
+  const J = items.length;
+  const N = thetas.length;
+  const data = new Int16Array(N * J);
+  const buf = new Float64Array(Math.max(...items.map(categoryCount)));
+  for (let i = 0; i < N; i++)
+    for (let j = 0; j < J; j++) data[i * J + j] = missingRate > 0 && rng() < missingRate ? -1 : drawResponse(items[j], thetas[i], rng, buf);
+  return { itemIds: items.map((it) => it.id), nPersons: N, nItems: J, data };
+}
+
+/** Random item parameters of a model, in the ranges usual for recovery studies. */
+export function randomItems(model: IrtModel, n: number, rng: Rng, categories = 4, prefix = 'i'): IrtItem[] {
+  const items: IrtItem[] = [];
+  for (let j = 0; j < n; j++) {
+    const id = `${prefix}${j + 1}`;
+    const a = model === 'rasch' || model === 'pcm' ? 1 : model === '1pl' ? 1.2 : Math.exp(normal(rng, 0.1, 0.3));
+    if (model === 'grm' || model === 'gpcm' || model === 'pcm') {
+      const loc = normal(rng, 0, 0.8);
+      const t: number[] = [];
+      for (let k = 0; k < categories - 1; k++) t.push(loc + (k - (categories - 2) / 2) * 1.0 + normal(rng, 0, 0.15));
+      if (model === 'grm') items.push({ id, model, a, thresholds: t.sort((x, y) => x - y) });
+      else items.push({ id, model, a, steps: t });
+    } else {
+      const b = normal(rng, 0, 1);
+      const it: IrtItem = { id, model, a, b };
+      if (model === '3pl' || model === '4pl') it.c = 0.1 + 0.15 * rng();
+      if (model === '4pl') it.d = 0.9 + 0.08 * rng();
+      items.push(it);
+    }
+  }
+  return items;
+}
