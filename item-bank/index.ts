@@ -15,3 +15,17 @@ export {
   checkResponse, toJson, QtiResponseError, parsePrimitive, primitiveToText, primitiveFromJson, valueFromRaw, parseDuration,
 } from './values.ts';
 export type { Json } from './values.ts';
+export { createItemScorer, scoreItem, runTemplateProcessing, ItemScorer } from './processing/item-scorer.ts';
+export type { ScoreOptions, ScoreResult, TemplateState, TemplateJson } from './processing/item-scorer.ts';
+export { processTestOutcomes } from './processing/test-outcomes.ts';
+export type { TestItemResult } from './processing/test-outcomes.ts';
+export { compileExpr, SUPPORTED_EXPRESSIONS, roundDecimal } from './processing/expressions.ts';
+export { compileRules } from './processing/rules.ts';
+export { QtiProcessingError } from './processing/env.ts';
+export { mulberry32, shuffleWithFixed, seedToInt } from './processing/rng.ts';
+export type { Rng } from './processing/rng.ts';
+export { valuesMatch, xsdRegexToJs, pointInShape } from './processing/value-ops.ts';
+export { candidateView } from './view/candidate.ts';
+export type { CandidateView, CandidateInteraction, CandidateChoice, CandidateViewOptions } from './view/candidate.ts';
+export { visibleFeedback } from './view/feedback.ts';
+export type { VisibleFeedback } from './view/feedback.ts';
