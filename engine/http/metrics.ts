@@ -40,7 +40,7 @@ export function metricsMiddleware(m: Metrics): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      const matched = routePath(c, -1);
+      const matched = routePath(c); // after next(): the handler that responded
       const route = matched && !matched.endsWith('*') ? matched : 'other';
       const labels = { method: c.req.method, route, status: String(c.res.status) };
       m.requests.inc(labels);
