@@ -3,3 +3,4 @@ export { exportPackage, toQti3 } from './package.ts';
 export type { ExportInput, ExportItem, ExportTest, ExportResult } from './package.ts';
 export { writeQti3, qti3TemplateUrl, QTI3_NS } from './qti3.ts';
 export { writeManifest } from './manifest.ts';
+export { exportInputFrom } from './from-import.ts';
