@@ -10,9 +10,10 @@ import type { Json } from '../../item-bank/index.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { CandidatePrincipal } from '../auth/principal.ts';
 import { Conflict, NotFound, Unprocessable } from '../http/errors.ts';
-import type { ExamEvent, ExamSession, SessionPatch, Store } from '../store/types.ts';
+import type { ExamEvent, ExamSession, Response, SessionPatch, Store } from '../store/types.ts';
+import { hasConditions } from './conditions.ts';
 import type { EventBus, ProctorEvent } from '../proctor/event-bus.ts';
-import { AnswerWriter, GroupCommit, type AnswerWriterOptions, type AppendStatus } from './answer-writer.ts';
+import { AnswerWriter, type AnswerWriterOptions, type AppendStatus } from './answer-writer.ts';
 import { checkAnswer, ContentCache, type LoadedTest } from './content.ts';
 import {
   DEFAULT_GRACE_MS, effectiveDeadline, extendClock, inTime, pauseClock, remainingMs, resumeClock, sessionDeadline, totalPausedMs,
@@ -52,10 +53,10 @@ export interface DeliveryOptions {
   bus: EventBus;
   now?: () => number;
   writer?: AnswerWriterOptions;
-  /** Evaluates preConditions/branchRules (item-bank's expression engine) given item outcomes so far. */
-  conditions?: (test: LoadedTest, session: ExamSession) => ConditionEvaluator;
-  /** Scores a finished session (scoring.ts); the service stores its result. */
-  scorer?: (session: ExamSession, event: ExamEvent, reason?: string) => Promise<void>;
+  /** Evaluates preConditions/branchRules (item-bank's expression engine) given the answers so far. */
+  conditions?: (test: LoadedTest, session: ExamSession, plan: DeliveryPlan, history: readonly Response[]) => ConditionEvaluator;
+  /** Scores a finished session (scoring.ts) and stores its result. */
+  scorer?: (session: ExamSession, event: ExamEvent, reason?: string) => Promise<unknown>;
   log?: { warn: (o: object, m: string) => void; error: (o: object, m: string) => void };
 }
 
@@ -99,7 +100,6 @@ export class DeliveryService {
   private readonly seen = new Map<string, number>();
   private seenTimer: NodeJS.Timeout | null = null;
   private readonly progressAt = new Map<string, number>();
-  private readonly transitions: GroupCommit<never, never> | null = null;
   private readonly opts: DeliveryOptions;
 
   constructor(opts: DeliveryOptions) {
@@ -119,7 +119,6 @@ export class DeliveryService {
         ).map((o) => o.status),
       { concurrency: store.dialect === 'postgres' ? 4 : 1, ...opts.writer },
     );
-    void this.transitions;
   }
 
   // ------------------------------------------------------------------ lookups
@@ -285,7 +284,7 @@ export class DeliveryService {
     if (event.closesAt != null && now >= event.closesAt) throw new Conflict(`the exam window closed at ${new Date(event.closesAt).toISOString()}`, { closesAt: event.closesAt }, 'window_closed');
     const { plan, test } = await this.planOf(s, event);
     if (!plan.items.length) throw new Conflict('this test has no items to deliver', undefined, 'empty_test');
-    const evaluate = this.opts.conditions?.(test, s) ?? (() => true);
+    const evaluate = await this.evaluator(test, s, plan);
     s = await this.transition(s.id, 'start', `candidate:${p.candidateId}`, (cur, t) => {
       const nav = startState(plan, evaluate);
       const clock: SessionClock = { startedAt: t, pausedAt: null, pausedMs: 0, extensionMs: cur.extensionMs };
@@ -300,6 +299,18 @@ export class DeliveryService {
       };
     });
     return s;
+  }
+
+  /** Condition evaluator for navigation (reads the answers only when the plan has conditions). */
+  private async evaluator(test: LoadedTest, s: ExamSession, plan: DeliveryPlan): Promise<ConditionEvaluator> {
+    if (!this.opts.conditions || !hasConditions(plan)) return () => true;
+    await this.settle(s.id);
+    return this.opts.conditions(test, s, plan, await this.store.responses.history(s.id));
+  }
+
+  /** Audit + proctor event for changes made outside `transition` (scoring, rescoring). */
+  async transitionAudit(s: ExamSession, action: string, actor: string, details: Record<string, Json>): Promise<void> {
+    await this.audit.record({ action, actor, target: `session:${s.id}`, details });
   }
 
   // ------------------------------------------------------------------ answers
@@ -473,7 +484,7 @@ export class DeliveryService {
     const event = await this.event(s0.eventId);
     const { plan, test } = await this.planOf(s0, event);
     const facts = await this.facts(s0);
-    const evaluate = this.opts.conditions?.(test, s0) ?? (() => true);
+    const evaluate = await this.evaluator(test, s0, plan);
     try {
       return await this.patch(s0.id, (s, now) => {
         if (s.state !== 'in_progress') throw new Conflict(`cannot navigate: the session is ${s.state}`, { state: s.state }, 'session_not_in_progress');

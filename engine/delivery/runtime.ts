@@ -1,0 +1,67 @@
+/**
+ * One delivery runtime per app: the service, the proctor event bus and the time-out sweeper,
+ * created when the route module is registered (route modules are synchronous, so the
+ * PostgreSQL LISTEN connection is opened on first use).
+ */
+import type { AppDeps } from '../http/deps.ts';
+import { createEventBus, type EventBus, type ProctorEvent, type ProctorEventHandler } from '../proctor/event-bus.ts';
+import { scoreAndStore } from './scoring.ts';
+import { DeliveryService } from './service.ts';
+import { Sweeper } from './sweeper.ts';
+import { conditionEvaluator } from './conditions.ts';
+
+/** An EventBus that connects on first use. */
+class LazyBus implements EventBus {
+  private bus: Promise<EventBus> | null = null;
+  constructor(
+    private readonly url: string,
+    readonly kind: 'memory' | 'postgres',
+  ) {}
+  private get(): Promise<EventBus> {
+    if (!this.bus) {
+      this.bus = createEventBus(this.url);
+      this.bus.catch(() => (this.bus = null));
+    }
+    return this.bus;
+  }
+  async publish(e: ProctorEvent): Promise<void> {
+    await (await this.get()).publish(e);
+  }
+  async subscribe(eventId: string, h: ProctorEventHandler): Promise<() => void> {
+    return (await this.get()).subscribe(eventId, h);
+  }
+  async close(): Promise<void> {
+    if (this.bus) await (await this.bus).close();
+  }
+}
+
+export interface DeliveryRuntime {
+  service: DeliveryService;
+  bus: EventBus;
+  sweeper: Sweeper;
+}
+
+const runtimes = new WeakMap<AppDeps, DeliveryRuntime>();
+
+/** The runtime of an app (created once per deps). */
+export function deliveryRuntime(deps: AppDeps): DeliveryRuntime {
+  let rt = runtimes.get(deps);
+  if (rt) return rt;
+  const url = deps.config.db.url;
+  const bus = new LazyBus(url, deps.store.dialect === 'postgres' ? 'postgres' : 'memory');
+  const log = deps.logger;
+  const service: DeliveryService = new DeliveryService({
+    store: deps.store,
+    audit: deps.audit,
+    bus,
+    log,
+    conditions: conditionEvaluator,
+    scorer: (s, event, reason) => scoreAndStore(service, s, event, { reason }),
+  });
+  const sweeper = new Sweeper(service, { log });
+  // Tests build many apps in one process; the sweeper timer is unref'd and stops with the store.
+  sweeper.start();
+  rt = { service, bus, sweeper };
+  runtimes.set(deps, rt);
+  return rt;
+}
