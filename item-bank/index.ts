@@ -29,3 +29,5 @@ export { candidateView } from './view/candidate.ts';
 export type { CandidateView, CandidateInteraction, CandidateChoice, CandidateViewOptions } from './view/candidate.ts';
 export { visibleFeedback } from './view/feedback.ts';
 export type { VisibleFeedback } from './view/feedback.ts';
+export { serializeItem, serializeTest, nodeToXml, convertTree, templateUri, QTI_NAMESPACES } from './serialize/xml.ts';
+export type { SerializeOptions } from './serialize/xml.ts';

@@ -3,7 +3,7 @@
  * finds (safety, manifest, media), what the QTI parser finds (XML, declarations), and the
  * semantic checks (bindings, identifiers, missing media, broken test references). Never throws.
  */
-import { parseItem, parseTest } from '../index.ts';
+import { parseItem, parseTest, createItemScorer } from '../index.ts';
 import type { AssessmentItem, AssessmentTest, Problem as QtiProblem, QtiNode } from '../model/types.ts';
 import { readPackage, type ContentPackage, type PackageInput, type ReadOptions } from '../package/read.ts';
 import type { ManifestResource } from '../package/manifest.ts';
@@ -96,7 +96,9 @@ function validate(input: PackageInput, options: ReadOptions): ValidationResult {
     if (!parsed.item) continue;
     const item = parsed.item;
     item.metadata = mergeMetadata(item.metadata, res.metadata);
-    problems.push(...fromQti(res.href, checkItem(item)));
+    const semantic = [...parsed.problems, ...checkItem(item)];
+    problems.push(...fromQti(res.href, semantic.slice(parsed.problems.length)));
+    problems.push(...compileCheck(item, res.href, semantic));
     if (res.qtiVersion && res.qtiVersion.split('.')[0] !== item.qtiVersion.split('.')[0]) {
       problems.push(problem('imsmanifest.xml', 'warning', 'manifest.version-mismatch', `resource "${res.identifier}" is typed as QTI ${res.qtiVersion} but ${res.href} is QTI ${item.qtiVersion}`, res.line, res.column));
     }
@@ -155,6 +157,21 @@ function validate(input: PackageInput, options: ReadOptions): ValidationResult {
   return finish(result);
 }
 
+/**
+ * Compiles the item's processing with the scorer, when the semantic checks found no error, so
+ * anything the scorer cannot run is reported now rather than on exam day.
+ */
+function compileCheck(item: AssessmentItem, file: string, semantic: QtiProblem[]): Problem[] {
+  if (semantic.some((p) => p.severity === 'error')) return [];
+  try {
+    createItemScorer(item);
+    return [];
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'internal';
+    return [problem(file, 'error', `processing.${code}`, `the item's processing cannot be run: ${(e as Error).message}`, item.source.line ?? 0, item.source.column ?? 0)];
+  }
+}
+
 function finish(r: ValidationResult): ValidationResult {
   r.problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
   return r;
@@ -183,7 +200,9 @@ export function validateFile(name: string, bytes: Uint8Array, options: ReadOptio
       const parsed = parseItem(text, xmlOpts);
       problems.push(...fromQti(name, parsed.problems));
       if (parsed.item) {
-        problems.push(...fromQti(name, checkItem(parsed.item)));
+        const semantic = checkItem(parsed.item);
+        problems.push(...fromQti(name, semantic));
+        problems.push(...compileCheck(parsed.item, name, [...parsed.problems, ...semantic]));
         result.items.push({ path: name, xml: text, item: parsed.item, media: [] });
       }
     }
