@@ -125,3 +125,28 @@ export function splitConfigArgs(args: string[]): { configArgs: string[]; rest: s
   }
   return { configArgs, rest };
 }
+
+/**
+ * Runs `fn` with a migrated store opened from the command's config flags; prints operator
+ * errors as one line (exit 2) and always closes the store.
+ */
+export async function withCliStore(command: string, configArgs: string[], fn: (store: Store, config: Config) => Promise<number>): Promise<number> {
+  const config = configOrExit(configArgs, command);
+  if (!config) return 2;
+  let store: Store;
+  try {
+    store = await openMigratedStore(config);
+  } catch (err) {
+    const line = describeStartupError(err, config);
+    if (line) {
+      console.error(`assay ${command}: ${line}`);
+      return 2;
+    }
+    throw err;
+  }
+  try {
+    return await fn(store, config);
+  } finally {
+    await store.close();
+  }
+}
