@@ -53,7 +53,7 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
       } else if (!auth) {
         const site = c.req.header('sec-fetch-site');
         const origin = c.req.header('origin');
-        const host = c.req.header('x-forwarded-host') ?? c.req.header('host');
+        const host = c.req.header('x-forwarded-host') ?? c.req.header('host') ?? new URL(c.req.url).host;
         let crossOrigin = site === 'cross-site';
         if (origin && origin !== 'null' && host) {
           try {

@@ -38,7 +38,7 @@ export const routeModules: RouteModule[] = [
 const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;
 
 /** Builds the app. Does not listen: see engine/server.ts. */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } = {}): OpenAPIHono<AppEnv> {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({
     // Validation failures of any route become one 400 naming each field.
@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     return c.body(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType });
   });
 
-  for (const mod of routeModules) mod(app, deps);
+  for (const mod of [...routeModules, ...(opts.extraModules ?? [])]) mod(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'assay_session' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
@@ -115,9 +115,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     app.use('/docs-assets/swagger-ui-dist/*', serveStatic({ root: relative(process.cwd(), swaggerDir), rewriteRequestPath: (p) => p.replace(/^\/docs-assets\/swagger-ui-dist/, '') }));
   }
 
+  const noRoute = (c: Context<AppEnv>) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404);
+  // Unknown API paths are JSON 404s, never the UI page.
+  app.all('/api/*', noRoute);
   mountUi(app, config.uiDir);
-
-  app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound(noRoute);
   app.onError((err, c) => errorResponse(err, c));
   return app;
 }
