@@ -9,6 +9,8 @@ import type * as s from './schema.sqlite.ts';
 import type { JsonValue } from './json.ts';
 
 export type { JsonValue };
+/** Alias of JsonValue. */
+export type Json = JsonValue;
 export type StaffRole = (typeof s.staffRoles)[number];
 export type SessionState = (typeof s.sessionStates)[number];
 export type EventStatus = (typeof s.eventStatuses)[number];
@@ -265,6 +267,8 @@ export interface AuditVerification {
   checked: number;
   /** First seq whose hash or link does not verify (undefined when ok). */
   firstBrokenSeq?: number;
+  /** Newest verified entry (when ok and not empty): publish its hash elsewhere to detect truncation. */
+  head?: { seq: number; hash: string };
 }
 export interface AuditRepo {
   /** Appends one entry; appends are serialised so the chain has no forks. */

@@ -59,7 +59,7 @@ export function auditRepo(c: Ctx): AuditRepo {
           expectedSeq++;
           checked++;
         }
-        if (page.length < 2000) return { ok: true, checked };
+        if (page.length < 2000) return checked ? { ok: true, checked, head: { seq: expectedSeq - 1, hash: prevHash } } : { ok: true, checked };
       }
     },
   };
