@@ -9,3 +9,4 @@ export * from './xml.ts';
 export * from './metadata.ts';
 export * from './manifest.ts';
 export * from './read.ts';
+export * from './loose.ts';
