@@ -43,6 +43,11 @@ export type EventSettings = z.infer<typeof EventSettingsSchema>;
 
 /** Settings of an event row (tolerant: unknown keys are kept, wrong ones ignored). */
 export function settingsOf(event: { settings: unknown }): EventSettings {
-  const r = EventSettingsSchema.safeParse(event.settings ?? {});
-  return r.success ? r.data : ((event.settings ?? {}) as EventSettings);
+  const raw = (event.settings ?? {}) as Record<string, unknown>;
+  const r = EventSettingsSchema.safeParse(raw);
+  const s = r.success ? r.data : (raw as EventSettings);
+  // Aliases written by the demo seed: durationSeconds, showResult (boolean).
+  if (s.timeLimitMinutes == null && typeof raw.durationSeconds === 'number' && raw.durationSeconds > 0) s.timeLimitMinutes = raw.durationSeconds / 60;
+  if (s.showResults == null && typeof raw.showResult === 'boolean') s.showResults = raw.showResult ? 'score' : 'none';
+  return s;
 }

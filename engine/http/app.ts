@@ -25,6 +25,7 @@ import { csrfMiddleware, sessionMiddleware } from '../auth/middleware.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { adminUserRoutes } from '../auth/admin-routes.ts';
 import { homeRoutes } from './routes/home.ts';
+import { deliveryRoutes } from '../delivery/routes.ts';
 
 /**
  * Route modules, registered in this order. To add yours: one import above, one entry here.
@@ -33,6 +34,7 @@ export const routeModules: RouteModule[] = [
   authRoutes,
   adminUserRoutes,
   homeRoutes,
+  deliveryRoutes,
 ];
 
 const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;
