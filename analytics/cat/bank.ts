@@ -54,6 +54,8 @@ export interface PreparedBank {
   /** Content area index per item, −1 when none; `areas` names them. */
   area: Int32Array;
   areas: string[];
+  /** Items by descending information per grid point, built on first use of the grid point. */
+  orderByInfo: (Int32Array | undefined)[];
   /** Scratch mask (1 = not eligible) reused by every step; JS runs one step at a time. */
   mask: Uint8Array;
   designs: WeakMap<CatDesign, PreparedDesign>;
@@ -139,6 +141,7 @@ export function prepareBank(items: readonly CatItem[], opts: PrepareOptions = {}
     location,
     area,
     areas,
+    orderByInfo: new Array(gridPoints).fill(undefined),
     mask: new Uint8Array(n),
     designs: new WeakMap(),
   };
@@ -212,4 +215,16 @@ export function gridPosition(bank: PreparedBank, theta: number): { g: number; w:
   let g = Math.floor(x);
   if (g >= bank.gridPoints - 1) g = bank.gridPoints - 2;
   return { g, w: x - g };
+}
+
+/** Item indices sorted by descending information at grid point g (cached). */
+export function orderAtGrid(bank: PreparedBank, g: number): Int32Array {
+  let o = bank.orderByInfo[g];
+  if (!o) {
+    const n = bank.n;
+    const row = bank.info.subarray(g * n, (g + 1) * n);
+    o = Int32Array.from({ length: n }, (_, j) => j).sort((x, y) => row[y] - row[x] || x - y);
+    bank.orderByInfo[g] = o;
+  }
+  return o;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eap as irtEap, estimateAbility as irtEstimateAbility } from '../irt/ability.ts';
 import { itemInformation } from '../irt/model.ts';
-import { CatError, prepareBank, type PreparedBank } from './bank.ts';
+import { CatError, gridInformation, prepareBank, type PreparedBank } from './bank.ts';
 import { eapOnBank } from './estimate.ts';
 import { catItemsFromCsv, catItemsFromParameters } from './params.ts';
 import { mulberry32, normal } from './rng.ts';
@@ -109,6 +109,34 @@ describe('catStep contract', () => {
     expect(b.result).toEqual(a.result);
     const c = answerAll(bank, design, 0.3, 100, 5);
     expect(c.responses.map((x) => x.itemId)).not.toEqual(a.responses.map((x) => x.itemId));
+  });
+
+  it('the threshold-algorithm MFI equals a full scan of the interpolated information, within content areas too', () => {
+    const rng = mulberry32(17);
+    const blueprint = { A: 0.5, B: 0.3, C: 0.2 };
+    for (let trial = 0; trial < 60; trial++) {
+      const responses: CatResponse[] = [];
+      const used = new Set<number>();
+      const k = Math.floor(rng() * 25);
+      while (responses.length < k) {
+        const j = Math.floor(rng() * items.length);
+        if (used.has(j)) continue;
+        used.add(j);
+        responses.push({ itemId: items[j].id, category: rng() < 0.5 ? 1 : 0 });
+      }
+      const design: CatDesign = trial % 2 ? { content: { blueprint } } : {};
+      const r = catStep(bank, design, { responses }, mulberry32(trial));
+      if (r.kind !== 'item') throw new Error('expected an item');
+      const area = items[bank.index.get(r.itemId)!].content!;
+      let best = -1;
+      let bestJ = -1;
+      items.forEach((it, j) => {
+        if (used.has(j) || (trial % 2 && it.content !== area)) return;
+        const v = gridInformation(bank, j, r.theta);
+        if (v > best) [best, bestJ] = [v, j];
+      });
+      expect(r.itemId).toBe(items[bestJ].id);
+    }
   });
 
   it('refuses responses that do not fit the bank, naming the response', () => {
