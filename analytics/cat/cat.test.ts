@@ -268,6 +268,39 @@ describe('simulation studies', () => {
   });
 });
 
+describe('polytomous and mixed banks', () => {
+  it('runs GRM, GPCM and 2PL items in one CAT and recovers θ', () => {
+    const rng = mulberry32(77);
+    const items: CatItem[] = Array.from({ length: 150 }, (_, j) => {
+      const b = -2.5 + 5 * rng();
+      const a = 1 + rng();
+      if (j % 3 === 0) return { id: `G${j}`, model: 'grm', a, thresholds: [b - 1, b, b + 1] };
+      if (j % 3 === 1) return { id: `P${j}`, model: 'gpcm', a, steps: [b - 0.8, b + 0.8] };
+      return { id: `D${j}`, model: '2pl', a, b };
+    });
+    const bank = prepareBank(items);
+    for (const method of ['mfi', 'kl'] as const) {
+      const sim = simulateCat(bank, { selection: { method }, stop: { maxItems: 20 } }, { thetas: gridThetas(-2, 2, 1, 40), seed: 6, keepRecords: true });
+      expect(Math.abs(sim.bias)).toBeLessThan(0.08);
+      expect(sim.rmse).toBeLessThan(0.35);
+      // Polytomous items carry more information, so MFI should use them.
+      const poly = sim.records!.flatMap((r) => r.items).filter((id) => !id.startsWith('D')).length;
+      expect(poly / (sim.simulees * 20)).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('SPRT with several cuts classifies into the right band (Eggen 1999)', () => {
+    const bank = prepareBank(syntheticBank(300, 5));
+    const design: CatDesign = { stop: { sprt: { cuts: [-1, 1], delta: 0.3 }, minItems: 3, maxItems: 60 } };
+    const sim = simulateCat(bank, design, { thetas: [...gridThetas(-2.5, -2.5, 1, 30), ...gridThetas(0, 0, 1, 30), ...gridThetas(2.5, 2.5, 1, 30)], seed: 2, keepRecords: true });
+    const byTheta = (t: number) => sim.records!.filter((r) => r.theta === t);
+    expect(byTheta(-2.5).filter((r) => r.classification === 0).length).toBeGreaterThanOrEqual(28);
+    expect(byTheta(0).filter((r) => r.classification === 1).length).toBeGreaterThanOrEqual(28);
+    expect(byTheta(2.5).filter((r) => r.classification === 2).length).toBeGreaterThanOrEqual(28);
+    expect(sim.classification!.accuracy).toBeGreaterThan(0.93);
+  });
+});
+
 describe('parameters JSON for CAT', () => {
   it('keeps content and enemies and names bad fields', () => {
     const items = catItemsFromParameters({ model: '2pl', items: [{ id: 'x', a: 1, b: 0, content: 'A', enemies: ['y'] }, { id: 'y', a: 1.2, b: 1 }] });
