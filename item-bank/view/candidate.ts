@@ -118,19 +118,21 @@ export function candidateView(item: AssessmentItem, opts: CandidateViewOptions =
   const interactions: CandidateInteraction[] = [];
   const templateIds = new Set(item.templateDeclarations.map((d) => d.identifier));
 
-  const transform = (n: QtiNode): QtiNode | QtiNode[] | string | null => {
+  const transform = (n: QtiNode): QtiNode | (QtiNode | string)[] | string | null => {
     if (HIDDEN_ELEMENTS.has(n.name)) return null;
     if (n.name === 'rubricBlock') {
       const views = (n.attrs.view ?? '').split(/\s+/);
       if (!views.includes('candidate')) return null;
     }
+    // 3.0 wraps rubric content in qti-content-body; the player gets the same tree for every version
+    if (n.name === 'contentBody') return mapChildren(n).children;
     if (n.name === 'printedVariable') {
       // only template variables are printable before scoring; outcome values never leak
       return templateIds.has(n.attrs.identifier ?? '') ? printed(n, templateValues) : null;
     }
     if (n.name === 'templateInline' || n.name === 'templateBlock') {
       if (!visibleByTemplate(n, templateValues)) return null;
-      return mapChildren({ ...n, name: n.name === 'templateInline' ? 'span' : 'div', attrs: {} }).children as QtiNode[];
+      return mapChildren({ ...n, name: n.name === 'templateInline' ? 'span' : 'div', attrs: {} }).children;
     }
     if (CHOICE_ELEMENTS.has(n.name) && !visibleByTemplate(n, templateValues)) return null;
     const kind = INTERACTION_KINDS[n.name];
