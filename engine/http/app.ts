@@ -25,6 +25,7 @@ import { csrfMiddleware, sessionMiddleware } from '../auth/middleware.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { adminUserRoutes } from '../auth/admin-routes.ts';
 import { homeRoutes } from './routes/home.ts';
+import { itembankRoutes } from '../itembank/routes.ts';
 import { deliveryRoutes } from '../delivery/routes.ts';
 
 /**
@@ -35,6 +36,7 @@ export const routeModules: RouteModule[] = [
   adminUserRoutes,
   homeRoutes,
   deliveryRoutes,
+  itembankRoutes,
 ];
 
 const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;

@@ -89,10 +89,9 @@ export async function importValidated(store: Store, v: ValidationResult, opts: {
   await store.transaction(async (tx) => {
     const bank = (await tx.itemBanks.getBankByCode(opts.bank)) ?? (await tx.itemBanks.createBank({ code: opts.bank, name: opts.bankName ?? opts.bank, language: v.package?.manifest.metadata.language ?? null, subject: v.package?.manifest.metadata.subject ?? null }));
     summary.bank = { id: bank.id, code: bank.code, name: bank.name };
-    for (const [path, hash] of mediaHash) {
+    for (const path of mediaHash.keys()) {
       const f = v.package!.files.get(path)!;
       const r = await tx.itemBanks.putMedia({ bankId: bank.id, path, mime: f.mediaType, bytes: Buffer.from(f.bytes) });
-      void hash;
       summary.media[r.status === 'created' ? 'new' : 'unchanged']++;
     }
     for (const it of v.items) {
@@ -117,7 +116,9 @@ export async function importValidated(store: Store, v: ValidationResult, opts: {
       }
     }
     for (const t of v.tests) {
-      const contentHash = sha256([t.xml, canonicalJson(json(t.itemPaths))].join('\n'));
+      // Test identifiers are global in the store: the bank is part of the content, so importing
+      // the same test into another bank makes a version owned by that bank.
+      const contentHash = sha256([bank.id, t.xml, canonicalJson(json(t.itemPaths))].join('\n'));
       const existed = await tx.tests.latest(t.test.identifier);
       const r = await tx.tests.save({ bankId: bank.id, identifier: t.test.identifier, title: t.test.title || null, qtiXml: t.xml, model: json({ path: t.path, itemPaths: t.itemPaths, metadata: t.test.metadata }), contentHash });
       summary.tests[!existed ? 'new' : r.status === 'unchanged' ? 'unchanged' : 'newVersion']++;
