@@ -172,7 +172,6 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
     }
   };
   const actor = (c: Parameters<typeof staffOf>[0]) => ({ userId: staffOf(c).userId });
-  const messages = new Map<string, { at: number; list: { at: number; text: string; roomId: string | null; sessionId: string | null }[] }>();
 
   app.openapi(getSession, async (c) => c.json((await svc.view(await svc.sessionFor(candidateOf(c)))) as never, 200));
   app.openapi(start, async (c) => wrap(async () => c.json((await svc.view(await svc.start(candidateOf(c)))) as never, 200)));
@@ -230,18 +229,7 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
       const b = c.req.valid('json');
       const s = await svc.heartbeat(candidateOf(c), (b.incidents ?? []) as { kind: string; at?: number; details?: Record<string, Json> }[]);
       const now = Date.now();
-      let list: { at: number; text: string }[] = [];
-      if (b.messagesSince !== undefined) {
-        // Proctor messages of the event, read at most every 2 s per event (20,000 candidates beat).
-        let m = messages.get(s.eventId);
-        if (!m || now - m.at > 2000) {
-          const rows = await deps.store.incidents.listByEvent(s.eventId, { since: now - 4 * 3600_000 });
-          m = { at: now, list: rows.filter((r) => r.kind === 'message').map((r) => ({ at: r.at, text: r.note ?? '', roomId: r.roomId, sessionId: r.sessionId })) };
-          messages.set(s.eventId, m);
-        }
-        const roomId = (s.data as { roomId?: string } | null)?.roomId ?? null;
-        list = m.list.filter((x) => x.at > b.messagesSince! && (x.sessionId ? x.sessionId === s.id : !x.roomId || x.roomId === roomId)).map((x) => ({ at: x.at, text: x.text }));
-      }
+      const list = b.messagesSince !== undefined ? await svc.messagesFor(s, b.messagesSince) : [];
       const v = s.state === 'in_progress' ? await svc.view(s) : null;
       return c.json({ state: s.state, serverNow: now, deadline: v?.deadline ?? s.deadlineAt, remainingMs: v?.remainingMs ?? null, messages: list } as never, 200);
     }),

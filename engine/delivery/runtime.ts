@@ -61,6 +61,17 @@ export function deliveryRuntime(deps: AppDeps): DeliveryRuntime {
   const sweeper = new Sweeper(service, { log });
   // Tests build many apps in one process; the sweeper timer is unref'd and stops with the store.
   sweeper.start();
+  // The app has no shutdown hook of its own: closing the store (server shutdown, end of a
+  // test) first stops the sweeper, flushes queued answers and last-seen times, and closes
+  // the LISTEN connection, so nothing keeps the process alive or writes to a closed store.
+  const store = deps.store as { close: () => Promise<void> };
+  const closeStore = store.close.bind(store);
+  store.close = async () => {
+    sweeper.stop();
+    await service.close().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+    await closeStore();
+  };
   rt = { service, bus, sweeper };
   runtimes.set(deps, rt);
   return rt;

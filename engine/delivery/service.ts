@@ -468,6 +468,29 @@ export class DeliveryService {
     return s;
   }
 
+  private readonly messageCache = new Map<string, { at: number; list: { at: number; text: string; roomId: string | null; sessionId: string | null }[] }>();
+
+  /**
+   * Proctor messages for a candidate since `since`: read at most every 2 s per event (20,000
+   * candidates beat), and at once after a message posted through this process.
+   */
+  async messagesFor(s: ExamSession, since: number): Promise<{ at: number; text: string }[]> {
+    const now = this.now();
+    let m = this.messageCache.get(s.eventId);
+    if (!m || now - m.at > 2000) {
+      const rows = await this.store.incidents.listByEvent(s.eventId, { since: Math.max(0, Math.min(since, now - 12 * 3600_000)) });
+      m = { at: now, list: rows.filter((r) => r.kind === 'message').map((r) => ({ at: r.at, text: r.note ?? '', roomId: r.roomId, sessionId: r.sessionId })) };
+      this.messageCache.set(s.eventId, m);
+    }
+    const roomId = dataOf(s).roomId ?? null;
+    return m.list.filter((x) => x.at > since && (x.sessionId ? x.sessionId === s.id : !x.roomId || x.roomId === roomId)).map((x) => ({ at: x.at, text: x.text }));
+  }
+
+  /** Forget cached messages of an event (after posting one). */
+  messagesChanged(eventId: string): void {
+    this.messageCache.delete(eventId);
+  }
+
   // ------------------------------------------------------------------ navigation
 
   private async facts(s: ExamSession) {

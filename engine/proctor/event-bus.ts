@@ -72,6 +72,8 @@ export class PostgresEventBus implements EventBus {
     private readonly ownsPool: boolean,
   ) {
     this.em.setMaxListeners(0);
+    // Idle pool clients report server restarts here; queries then fail and are retried by callers.
+    if (ownsPool) pool.on('error', () => undefined);
   }
 
   /** Connect the listener. `pool` is used for NOTIFY (a small own pool is made when absent). */
@@ -96,18 +98,35 @@ export class PostgresEventBus implements EventBus {
         this.em.emit(e.eventId, e);
       });
       client.on('error', () => {
-        // Connection lost: reconnect after a short pause; events published meanwhile by
-        // other processes are missed, which SSE clients cover by re-reading the room snapshot.
+        // Connection lost: reconnect with backoff; events published meanwhile by other
+        // processes are missed, which SSE clients cover by re-reading the room snapshot.
         if (this.listener === client) this.listener = null;
-        if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 500);
+        this.reconnect(500);
       });
-      await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      } catch (e) {
+        await client.end().catch(() => undefined);
+        throw e;
+      }
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
       this.listener = client;
     })().finally(() => {
       this.connecting = null;
     });
     return this.connecting;
+  }
+
+  private reconnect(delayMs: number): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.listen().catch(() => this.reconnect(Math.min(delayMs * 2, 10_000)));
+    }, delayMs);
+    t.unref();
   }
 
   async publish(e: ProctorEvent): Promise<void> {

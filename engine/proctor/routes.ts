@@ -162,6 +162,7 @@ export function proctorRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps, rt: Deliv
     const roomId = (s.data as { roomId?: string | null } | null)?.roomId ?? null;
     const inc = await deps.store.incidents.add({ eventId: s.eventId, sessionId: s.id, roomId, kind: 'message', actor: who(c), note: text, at: Date.now() });
     await deps.audit.record({ action: 'proctor.action', actor: who(c), target: `session:${s.id}`, details: { action: 'message', text } });
+    svc.messagesChanged(s.eventId);
     void svc.publish(s, 'message', { text, by: who(c) });
     return c.json(inc as never, 200);
   });
@@ -177,6 +178,7 @@ export function proctorRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps, rt: Deliv
       out.push(inc);
       await svc.bus.publish({ eventId, roomId, type: 'message', at: inc.at, data: { text: b.text, by: who(c) } });
     }
+    svc.messagesChanged(eventId);
     await deps.audit.record({ action: 'proctor.action', actor: who(c), target: `event:${eventId}`, details: { action: 'broadcast', rooms: targets, text: b.text } });
     return c.json({ sent: out.length } as never, 200);
   });
