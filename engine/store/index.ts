@@ -11,6 +11,7 @@
  */
 export { openStore, maskUrl, StoreUrlError, type OpenOptions } from './open.ts';
 export { canonicalJson } from './json.ts';
+export { StoreError, isStoreError, toStoreError, type StoreErrorKind } from './errors.ts';
 export { auditHash, GENESIS_HASH } from './repositories/audit.ts';
 export { staffRoles, sessionStates, eventStatuses } from './schema.sqlite.ts';
 export type * from './types.ts';

@@ -18,6 +18,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import * as sqliteSchema from './schema.sqlite.ts';
 import * as pgSchema from './schema.pg.ts';
 import { Mutex, pgRaw, sqliteRaw, type Ctx, type Db, type Tables } from './context.ts';
+import { toStoreError } from './errors.ts';
 import { makeRepositories } from './repositories/index.ts';
 import type { Store, StoreTx } from './types.ts';
 
@@ -33,6 +34,15 @@ export class StoreUrlError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'StoreUrlError';
+  }
+}
+
+/** Rethrows database errors as StoreError (no bound parameters in messages). */
+async function guard<T>(p: Promise<T> | T): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw toStoreError(e);
   }
 }
 
@@ -71,8 +81,8 @@ function openSqlite(url: string, opts: OpenOptions): Store {
 
   const txCtx: Ctx = {
     dialect: 'sqlite', db, t: sqliteSchema, raw, now, inTx: true, sqlite,
-    run: (fn) => fn(txCtx),
-    tx: (fn) => fn(txCtx),
+    run: (fn) => guard(fn(txCtx)),
+    tx: (fn) => guard(fn(txCtx)),
   };
   const runTx = <T>(fn: (c: Ctx) => Promise<T>): Promise<T> =>
     mutex.run(async () => {
@@ -84,16 +94,16 @@ function openSqlite(url: string, opts: OpenOptions): Store {
         return r;
       } catch (e) {
         if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-        throw e;
+        throw toStoreError(e);
       }
     });
   const top: Ctx = {
     dialect: 'sqlite', db, t: sqliteSchema, raw, now, inTx: false, sqlite,
-    run: (fn) => mutex.run(() => fn(top)),
+    run: (fn) => mutex.run(() => guard(fn(top))),
     tx: runTx,
   };
   const txRepos = makeRepositories(txCtx);
-  const tx: StoreTx = { ...txRepos, dialect: 'sqlite', raw };
+  const tx: StoreTx = { ...txRepos, dialect: 'sqlite', raw: { query: (q, p) => guard(raw.query(q, p)), exec: (q) => guard(raw.exec(q)) } };
   let closed = false;
   return {
     ...makeRepositories(top),
@@ -101,8 +111,8 @@ function openSqlite(url: string, opts: OpenOptions): Store {
     url,
     transaction: (fn) => runTx(() => fn(tx)),
     raw: {
-      query: (q, p) => mutex.run(() => raw.query(q, p)),
-      exec: (q) => mutex.run(() => raw.exec(q)),
+      query: (q, p) => mutex.run(() => guard(raw.query(q, p))),
+      exec: (q) => mutex.run(() => guard(raw.exec(q))),
     },
     migrate: () => mutex.run(() => migrateSqlite(drizzleSqlite(sqlite), { migrationsFolder: migrationsDir('sqlite') })),
     isEmpty: () => mutex.run(() => {
@@ -154,8 +164,8 @@ async function openPg(url: string, opts: OpenOptions): Promise<Store> {
       now,
       inTx,
       pg: client,
-      run: (fn) => fn(c),
-      tx: inTx ? (fn) => fn(c) : (fn) => runTx(fn),
+      run: (fn) => guard(fn(c)),
+      tx: inTx ? (fn) => guard(fn(c)) : (fn) => runTx(fn),
     };
     return c;
   };
@@ -169,7 +179,7 @@ async function openPg(url: string, opts: OpenOptions): Promise<Store> {
         return r;
       } catch (e) {
         await client.query('ROLLBACK').catch(() => {});
-        throw e;
+        throw toStoreError(e);
       }
     } finally {
       client.release();
@@ -181,8 +191,8 @@ async function openPg(url: string, opts: OpenOptions): Promise<Store> {
     ...makeRepositories(top),
     dialect: 'postgres',
     url: maskUrl(url),
-    transaction: (fn) => runTx((c) => fn({ ...makeRepositories(c), dialect: 'postgres', raw: c.raw })),
-    raw: top.raw,
+    transaction: (fn) => runTx((c) => fn({ ...makeRepositories(c), dialect: 'postgres', raw: { query: (q, p) => guard(c.raw.query(q, p)), exec: (q) => guard(c.raw.exec(q)) } })),
+    raw: { query: (q, p) => guard(top.raw.query(q, p)), exec: (q) => guard(top.raw.exec(q)) },
     async migrate() {
       // One migrator at a time across processes (several engine processes may start together).
       const client = await pool.connect();

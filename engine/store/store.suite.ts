@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.sqlite.ts';
 import type { JsonValue, Store } from './types.ts';
+import { isStoreError } from './errors.ts';
 
 /** Makes a fresh, empty store each call; `cleanup` runs after the suite. */
 export interface StoreFactory {
@@ -320,6 +321,17 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(await store.results.latestByEvent(event.id)).toEqual([r2]);
       });
 
+      it('numbers concurrent rescorings and imports without gaps or clashes', async () => {
+        const { session } = await sessionFixture();
+        const made = await Promise.all(Array.from({ length: 8 }, (_, i) => store.results.add({ sessionId: session.id, outcomes: { SCORE: i } })));
+        expect(made.map((r) => r.version).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+        const bank = await store.itemBanks.createBank({ code: u('BANK'), name: 'race' });
+        const saved = await Promise.all(Array.from({ length: 6 }, (_, i) => store.itemBanks.saveItemVersion({ bankId: bank.id, identifier: 'Q', qtiXml: `<q n="${i % 3}"/>` })));
+        expect(new Set(saved.map((s) => s.item.id)).size).toBe(1);
+        const versions = await store.itemBanks.listVersions(saved[0].item.id);
+        expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
+      });
+
       it('records incidents', async () => {
         const { event, session } = await sessionFixture();
         await store.incidents.add({ eventId: event.id, sessionId: session.id, kind: 'focus_lost', at: 10 });
@@ -374,6 +386,18 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
           return s;
         });
         expect(await store.schools.getByCode(code)).toEqual(made);
+      });
+
+      it('reports constraint failures as StoreError without bound values', async () => {
+        const name = u('secret-user');
+        await store.users.create({ username: name, passwordHash: 'HASH-SHOULD-NOT-LEAK', role: 'admin' });
+        const err = await store.users.create({ username: name, passwordHash: 'HASH-SHOULD-NOT-LEAK', role: 'admin' }).catch((e: unknown) => e);
+        expect(isStoreError(err, 'unique')).toBe(true);
+        expect(String((err as Error).message)).not.toContain('HASH-SHOULD-NOT-LEAK');
+        const fk = await store.schools.createClass({ schoolId: 'missing', name: 'x' }).catch((e: unknown) => e);
+        expect(isStoreError(fk, 'foreign_key')).toBe(true);
+        const batch = await store.responses.appendResponses([{ sessionId: 'missing', itemIdentifier: 'Q', value: 1, clientSeq: 1 }]).catch((e: unknown) => e);
+        expect(isStoreError(batch, 'foreign_key')).toBe(true);
       });
 
       it('enforces foreign keys', async () => {

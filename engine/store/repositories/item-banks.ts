@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { Item, ItemBanksRepo, ItemVersion } from '../types.ts';
-import { first, newId, sha256 } from './util.ts';
+import { first, lockKey, newId, sha256 } from './util.ts';
 
 export function itemBanksRepo(c: Ctx): ItemBanksRepo {
   const { itemBanks, items, itemVersions, itemParameters, media } = c.t;
@@ -15,7 +15,9 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
     getBankByCode: (code) => c.run(async ({ db }) => first(await db.select().from(itemBanks).where(eq(itemBanks.code, code)))),
     listBanks: () => c.run(async ({ db }) => db.select().from(itemBanks).orderBy(asc(itemBanks.code))),
 
-    saveItemVersion: (input) => c.tx(async ({ db, now }) => {
+    saveItemVersion: (input) => c.tx(async (t) => {
+      const { db, now } = t;
+      await lockKey(t, `item:${input.bankId}:${input.identifier}`);
       const at = now();
       const hash = input.contentHash ?? sha256(input.qtiXml);
       let item = first(await db.select().from(items).where(and(eq(items.bankId, input.bankId), eq(items.identifier, input.identifier))));
@@ -41,7 +43,9 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
         .where(eq(items.bankId, bankId)).orderBy(asc(items.identifier));
       return rows as Array<{ item: Item; version: ItemVersion }>;
     }),
-    addParameters: (p) => c.tx(async ({ db, now }) => {
+    addParameters: (p) => c.tx(async (t) => {
+      const { db, now } = t;
+      await lockKey(t, `params:${p.itemVersionId}`);
       const prev = first(await db.select({ v: max(itemParameters.version) }).from(itemParameters).where(eq(itemParameters.itemVersionId, p.itemVersionId)));
       return (await db.insert(itemParameters).values({
         id: newId(), itemVersionId: p.itemVersionId, version: Number(prev?.v ?? 0) + 1, model: p.model, params: p.params, source: p.source ?? null, createdAt: now(),
@@ -50,7 +54,9 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
     latestParameters: (itemVersionId) => c.run(async ({ db }) => first(await db.select().from(itemParameters).where(eq(itemParameters.itemVersionId, itemVersionId)).orderBy(desc(itemParameters.version)).limit(1))),
     listParameters: (itemVersionId) => c.run(async ({ db }) => db.select().from(itemParameters).where(eq(itemParameters.itemVersionId, itemVersionId)).orderBy(asc(itemParameters.version))),
 
-    putMedia: (m) => c.tx(async ({ db, now }) => {
+    putMedia: (m) => c.tx(async (t) => {
+      const { db, now } = t;
+      await lockKey(t, `media:${m.bankId}:${m.path}`);
       const hash = sha256(m.bytes);
       const existing = first(await db.select().from(media).where(and(eq(media.bankId, m.bankId), eq(media.path, m.path), eq(media.hash, hash))));
       if (existing) return { media: existing, status: 'unchanged' as const };

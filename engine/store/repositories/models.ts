@@ -2,12 +2,14 @@
 import { and, desc, eq, max } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { ModelsRepo } from '../types.ts';
-import { first, newId } from './util.ts';
+import { first, lockKey, newId } from './util.ts';
 
 export function modelsRepo(c: Ctx): ModelsRepo {
   const { modelVersions: m } = c.t;
   return {
-    save: (x) => c.tx(async ({ db, now }) => {
+    save: (x) => c.tx(async (t) => {
+      const { db, now } = t;
+      await lockKey(t, `model:${x.name}`);
       const prev = first(await db.select({ v: max(m.version) }).from(m).where(eq(m.name, x.name)));
       return (await db.insert(m).values({
         id: newId(), name: x.name, version: Number(prev?.v ?? 0) + 1, card: x.card, metrics: x.metrics ?? null, weights: x.weights ?? null, createdAt: x.createdAt ?? now(),

@@ -91,7 +91,7 @@ export function responsesRepo(c: Ctx): ResponsesRepo {
     if (batch.length === 0) return [];
     if (c.dialect === 'sqlite') return c.run(async ({ sqlite, now }) => statements(sqlite!).tx(batch, now()));
     // One INSERT statement is atomic on its own: no BEGIN/COMMIT round trips needed.
-    return appendPg(c, batch, c.now());
+    return c.run((x) => appendPg(x, batch, x.now()));
   };
   return {
     append: async (r) => (await appendResponses([r]))[0],

@@ -2,12 +2,14 @@
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { ResultsRepo } from '../types.ts';
-import { first, newId } from './util.ts';
+import { first, lockKey, newId } from './util.ts';
 
 export function resultsRepo(c: Ctx): ResultsRepo {
   const { results, examSessions } = c.t;
   return {
-    add: (r) => c.tx(async ({ db, now }) => {
+    add: (r) => c.tx(async (t) => {
+      const { db, now } = t;
+      await lockKey(t, `result:${r.sessionId}`);
       const prev = first(await db.select({ v: max(results.version) }).from(results).where(eq(results.sessionId, r.sessionId)));
       return (await db.insert(results).values({
         id: r.id ?? newId(), sessionId: r.sessionId, version: Number(prev?.v ?? 0) + 1, reason: r.reason ?? null, outcomes: r.outcomes,

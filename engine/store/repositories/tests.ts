@@ -2,12 +2,14 @@
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { TestsRepo } from '../types.ts';
-import { first, newId, sha256 } from './util.ts';
+import { first, lockKey, newId, sha256 } from './util.ts';
 
 export function testsRepo(c: Ctx): TestsRepo {
   const { tests } = c.t;
   return {
-    save: (t) => c.tx(async ({ db, now }) => {
+    save: (t) => c.tx(async (x) => {
+      const { db, now } = x;
+      await lockKey(x, `test:${t.identifier}`);
       const hash = t.contentHash ?? sha256(t.qtiXml ?? JSON.stringify(t.model ?? null));
       const latest = first(await db.select().from(tests).where(eq(tests.identifier, t.identifier)).orderBy(desc(tests.version)).limit(1));
       if (latest && latest.contentHash === hash) return { test: latest, status: 'unchanged' as const };

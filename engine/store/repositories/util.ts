@@ -13,3 +13,14 @@ export function defined<T extends object>(patch: T): Partial<T> {
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
+
+/**
+ * Serialises writers of one key inside the current transaction: "next version = max + 1"
+ * would otherwise race on PostgreSQL (READ COMMITTED). SQLite needs nothing: its write
+ * transactions are already serial (BEGIN IMMEDIATE).
+ */
+export async function lockKey(c: { pg?: { query(q: string, p: unknown[]): Promise<unknown> }; inTx: boolean }, key: string): Promise<void> {
+  if (!c.pg) return;
+  if (!c.inTx) throw new Error('lockKey needs a transaction');
+  await c.pg.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+}
