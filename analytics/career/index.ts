@@ -17,3 +17,4 @@ export * from './default-model.ts';
 export * from './history-csv.ts';
 export { ensureBackend } from './backend.ts';
 export { createRng } from './rng.ts';
+export * from './training.ts';
