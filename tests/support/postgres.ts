@@ -11,7 +11,7 @@
  *
  * In a test file: `const url = await createTestDatabase();` gives a fresh, empty database.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +45,29 @@ export function freePort(): Promise<number> {
   });
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/** Removes data dirs left by runs that were killed (their owner and their server are gone). */
+function removeStaleDataDirs(root: string): void {
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root)) {
+    const m = /^pg-(\d+)-/.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const dir = resolve(root, name);
+    const pidFile = resolve(dir, 'postmaster.pid');
+    const serverPid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+    if (serverPid && alive(serverPid)) continue;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Starts an embedded PostgreSQL server (data under .tmp/, deleted on stop).
  * @throws Error with a message saying what failed and how to use another server instead.
@@ -55,6 +78,7 @@ export async function startEmbeddedPostgres(): Promise<RunningPostgres> {
   const password = randomBytes(12).toString('hex');
   const dir = resolve('.tmp', `pg-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(resolve('.tmp'), { recursive: true });
+  removeStaleDataDirs(resolve('.tmp'));
   const log: string[] = [];
   const keep = (m: unknown) => {
     log.push(String(m instanceof Error ? m.message : m));
