@@ -30,7 +30,6 @@ const parser = new XMLParser({
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
-  captureMetaData: true,
   // Entities are decoded here in one pass (decodeEntities): the parser's own pass leaves
   // numeric references alone, and a DOCTYPE never reaches it.
   processEntities: false,
@@ -42,7 +41,17 @@ const parser = new XMLParser({
   commentPropName: '#comment',
   cdataPropName: '#cdata',
 });
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+/**
+ * Start offsets of every element start tag in document order (comments, CDATA, PIs and
+ * declarations skipped): one regex pass, much cheaper than the parser's own metadata.
+ */
+function elementStarts(xml: string): number[] {
+  const re = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<![A-Za-z][^>]*>|<[A-Za-z_]/g;
+  const out: number[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(xml))) if (m[0].length === 2) out.push(m.index);
+  return out;
+}
 
 /** Offsets of line starts, for turning a character index into line and column. */
 export function lineIndex(text: string): number[] {
@@ -124,9 +133,10 @@ export function parseXml(text: string, limits: XmlLimits): XmlResult {
       return { ok: false, line: v.err.line ?? 1, column: v.err.col ?? 1, code: 'xml.not-well-formed', message: `XML is not well-formed: ${v.err.msg}` };
     }
     const doc = parser.parse(text) as unknown[];
+    const cursor = { starts: elementStarts(text), next: 0 };
     let root: XmlElement | undefined;
     for (const n of doc) {
-      const el = convert(n, starts, 1, limits.maxXmlDepth);
+      const el = convert(n, starts, cursor, 1, limits.maxXmlDepth);
       if (el && typeof el !== 'string') {
         root = el;
         break;
@@ -148,14 +158,13 @@ class TooDeep extends Error {
   }
 }
 
-function convert(node: unknown, starts: number[], depth: number, maxDepth: number): XmlNode | undefined {
+function convert(node: unknown, starts: number[], cursor: { starts: number[]; next: number }, depth: number, maxDepth: number): XmlNode | undefined {
   const o = node as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (key === ':@') continue;
     if (key === '#text') return decodeEntities(String(o[key]));
     if (key === '#comment' || key.startsWith('?')) return undefined;
-    const meta = (o as Record<symbol, { startIndex?: number }>)[META];
-    const pos = positionAt(starts, meta?.startIndex ?? 0);
+    const pos = positionAt(starts, cursor.starts[cursor.next++] ?? 0);
     if (depth > maxDepth) throw new TooDeep(pos.line, pos.column);
     const attrs: Record<string, string> = {};
     const rawAttrs = o[':@'] as Record<string, unknown> | undefined;
@@ -169,7 +178,7 @@ function convert(node: unknown, starts: number[], depth: number, maxDepth: numbe
           children.push((kk['#cdata'] as Record<string, unknown>[]).map((t) => String(t['#text'] ?? '')).join(''));
           continue;
         }
-        const c = convert(k, starts, depth + 1, maxDepth);
+        const c = convert(k, starts, cursor, depth + 1, maxDepth);
         if (c !== undefined) children.push(c);
       }
     }

@@ -58,11 +58,15 @@ export function convertTree(node: QtiNode, version: QtiVersion, isRoot = true): 
       const std = standardTemplateOf(n.attrs.template);
       if (std) attrs.template = templateUri(std, version);
     }
-    let children: (QtiNode | string)[] = n.children.map((c) => (typeof c === 'string' ? c : convert(c, math)));
-    if (CONTENT_BODY_PARENTS.has(n.name)) {
-      const hasBody = children.some((c) => typeof c !== 'string' && c.name === 'contentBody');
-      if (to3 && !hasBody) children = [{ name: 'contentBody', attrs: {}, children }];
-      if (!to3 && hasBody) children = children.flatMap((c) => (typeof c !== 'string' && c.name === 'contentBody' ? c.children : [c]));
+    let children: (QtiNode | string)[] = [];
+    const wraps = CONTENT_BODY_PARENTS.has(n.name);
+    for (const c of n.children) {
+      if (typeof c === 'string') children.push(c);
+      else if (wraps && !to3 && c.name === 'contentBody') children.push(...c.children.map((g) => (typeof g === 'string' ? g : convert(g, math))));
+      else children.push(convert(c, math));
+    }
+    if (wraps && to3 && !n.children.some((c) => typeof c !== 'string' && c.name === 'contentBody')) {
+      children = [{ name: qti3ElementName('contentBody'), attrs: {}, children }];
     }
     const name = isQti && to3 ? qti3ElementName(n.name) : n.name;
     if (!to3 && n.name === 'contentBody') return { name: 'div', attrs, children };

@@ -50,7 +50,9 @@ const parser = new XMLParser({
   allowBooleanAttributes: true,
   cdataPropName: '#cdata',
   commentPropName: '#comment',
-});
+  // our own maxDepth check (readXml options) decides; this only guards the parser itself
+  maxNestedTags: 1000,
+} as ConstructorParameters<typeof XMLParser>[0]);
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -131,6 +133,10 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
   } catch (e) {
     valid = { err: { code: 'InvalidXml', msg: (e as Error).message, line: 0, col: 0 } };
   }
+  if (valid !== true && /nested tags/i.test(valid.err.msg)) {
+    problems.push({ severity: 'error', code: 'xml.tooDeep', message: `XML nesting is too deep (${valid.err.msg})` });
+    return { namespaces, qti3: false, problems };
+  }
   if (valid !== true) {
     problems.push({
       severity: 'error',
@@ -145,7 +151,9 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
   try {
     raw = parser.parse(xml) as unknown[];
   } catch (e) {
-    problems.push({ severity: 'error', code: 'xml.malformed', message: `XML is not well-formed: ${(e as Error).message}` });
+    const msg = (e as Error).message;
+    if (/nested tags/i.test(msg)) problems.push({ severity: 'error', code: 'xml.tooDeep', message: `XML nesting is too deep (${msg})` });
+    else problems.push({ severity: 'error', code: 'xml.malformed', message: `XML is not well-formed: ${msg}` });
     return { namespaces, qti3: false, problems };
   }
   const positions = elementPositions(xml);
