@@ -72,6 +72,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         setTimeout(() => (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(), 10_000).unref();
       });
+      await deps.auth.flush().catch(() => {});
       await deps.audit.flush().catch(() => {});
       await store.close();
     })());

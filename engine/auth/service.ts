@@ -5,7 +5,8 @@
  * with a snapshot of the principal so that each request costs one primary-key read.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Store } from '../store/types.ts';
+import type { AuditInput, NewAppSession, Store } from '../store/types.ts';
+import { GroupCommit } from './group-commit.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { Metrics } from '../http/metrics.ts';
 import { Forbidden, Unauthorized } from '../http/errors.ts';
@@ -39,8 +40,23 @@ export function tokenHash(token: string): string {
 
 export class AuthService {
   private readonly now: () => number;
+  /** Session rows and their login audit entries, written together with group commit. */
+  private readonly writer: GroupCommit<{ session: NewAppSession; audit?: AuditInput }, void>;
   constructor(private readonly d: AuthServiceDeps) {
     this.now = d.now ?? Date.now;
+    this.writer = new GroupCommit(async (batch) => {
+      await d.store.transaction(async (tx) => {
+        for (const b of batch) await tx.appSessions.create(b.session);
+        const audits = batch.flatMap((b) => (b.audit ? [b.audit] : []));
+        if (audits.length) await tx.audit.appendMany(audits);
+      });
+      return batch.map((): void => undefined);
+    });
+  }
+
+  /** Waits for queued session writes (shutdown). */
+  flush(): Promise<void> {
+    return this.writer.flush();
   }
 
   /** Staff login. Throws 429 when rate limited, 401 on a wrong username or password. */
@@ -64,9 +80,8 @@ export class AuthService {
       role: user.role,
       schoolIds: await this.d.store.users.schoolsOf(user.id),
     };
-    const result = await this.openSession(principal);
+    const result = await this.openSession(principal, { action: 'auth.login', actor: `user:${user.id}`, details: { role: user.role, ip } });
     this.d.metrics?.logins.inc({ kind: 'staff', outcome: 'ok' });
-    await this.d.audit.record({ action: 'auth.login', actor: `user:${user.id}`, details: { role: user.role, ip } });
     return result;
   }
 
@@ -100,19 +115,18 @@ export class AuthService {
       ticketCode,
       examSessionId: examSession?.id ?? null,
     };
-    const result = await this.openSession(principal);
+    const result = await this.openSession(principal, { action: 'auth.candidate_login', actor: `candidate:${entry.candidateId}`, target: `event:${entry.eventId}`, details: { ticketCode, ip } });
     this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'ok' });
-    await this.d.audit.record({ action: 'auth.candidate_login', actor: `candidate:${entry.candidateId}`, target: `event:${entry.eventId}`, details: { ticketCode, ip } });
     return result;
   }
 
-  /** Creates a session for an already authenticated principal. */
-  async openSession(principal: Principal): Promise<LoginResult> {
+  /** Creates a session for an already authenticated principal; `audit` is written in the same transaction. */
+  async openSession(principal: Principal, audit?: Omit<AuditInput, 'at'>): Promise<LoginResult> {
     const token = `as_${randomBytes(32).toString('base64url')}`;
     const csrfToken = randomBytes(24).toString('base64url');
     const now = this.now();
     const expiresAt = now + this.d.sessionTtlSeconds * 1000;
-    await this.d.store.appSessions.create({
+    const session: NewAppSession = {
       idHash: tokenHash(token),
       userId: principal.kind === 'staff' ? principal.userId : null,
       candidateId: principal.kind === 'candidate' ? principal.candidateId : null,
@@ -121,7 +135,8 @@ export class AuthService {
       data: principal as unknown as Record<string, never>,
       createdAt: now,
       expiresAt,
-    });
+    };
+    await this.writer.submit({ session, audit: audit ? { ...audit, at: now } : undefined });
     return { token, csrfToken, principal, expiresAt };
   }
 

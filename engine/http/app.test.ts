@@ -11,6 +11,7 @@ import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgr
 import { makeTestApp, type TestApp } from './testing.ts';
 import type { RouteModule } from './deps.ts';
 import { defineRoute } from './route.ts';
+import { NotFound } from './errors.ts';
 import { assertOwnSession, principalOf } from '../auth/guard.ts';
 import { ROLES, type Role } from '../auth/principal.ts';
 
@@ -26,7 +27,7 @@ const ownSessionProbe: RouteModule = (app, deps) => {
     async (c) => {
       const id = c.req.valid('param').id;
       const s = await deps.store.sessions.get(id);
-      if (!s) return c.json({ error: { code: 'not_found', message: 'no session' } } as never, 404);
+      if (!s) throw new NotFound('exam session', id);
       assertOwnSession(principalOf(c), s);
       return c.json({ id: s.id }, 200);
     },
