@@ -82,6 +82,21 @@ export async function catBench(opts: { candidates?: number; quiet?: boolean } = 
   timeSteps(shDesign, 1);
   const shTimes = timeSteps(shDesign, 3);
   const mfiTimes = timeSteps({ stop: { maxItems: LEN } }, 2);
+  // The engine may rebuild the design from stored settings on every request: a fresh object each call.
+  const shJson = JSON.stringify(shDesign);
+  const freshTimes: number[] = [];
+  states.forEach((responses, s) => {
+    const t = performance.now();
+    catStep(bank, JSON.parse(shJson) as CatDesign, { responses }, mulberry32(s));
+    freshTimes.push(performance.now() - t);
+  });
+  const klDesign: CatDesign = { selection: { method: 'kl' }, exposure: { method: 'randomesque', randomesque: 5 }, stop: { maxItems: LEN } };
+  const klTimes: number[] = [];
+  states.slice(0, 200).forEach((responses, s) => {
+    const t = performance.now();
+    catStep(bank, klDesign, { responses }, mulberry32(s));
+    klTimes.push(performance.now() - t);
+  });
 
   // IRT module's EAP after 30 responses.
   const eapTimes: number[] = [];
@@ -129,6 +144,8 @@ export async function catBench(opts: { candidates?: number; quiet?: boolean } = 
     nextItemMeanMs10k: mean(rq),
     nextItemShP99Ms10k: quantile(shTimes, 0.99),
     nextItemMfiP99Ms10k: quantile(mfiTimes, 0.99),
+    nextItemShFreshDesignP99Ms10k: quantile(freshTimes, 0.99),
+    nextItemKlMeanMs10k: mean(klTimes),
     shParamsSeconds10k: shParamsSeconds,
     eapMs30: mean(eapTimes),
     eapP99Ms30: quantile(eapTimes, 0.99),
@@ -143,6 +160,8 @@ export async function catBench(opts: { candidates?: number; quiet?: boolean } = 
   log('next item, randomesque(5), 10k bank, mean', figures.nextItemMeanMs10k, '—');
   log('next item, Sympson–Hetter, 10k bank, p99', figures.nextItemShP99Ms10k, '< 0.5 ms');
   log('next item, MFI without exposure control, p99', figures.nextItemMfiP99Ms10k, '—');
+  log('next item, S-H, design JSON parsed per call, p99', figures.nextItemShFreshDesignP99Ms10k, '< 0.5 ms');
+  log('next item, KL + randomesque, 10k bank, mean', figures.nextItemKlMeanMs10k, '— (full scan)');
   log('S-H parameters (200 simulees × 3 iterations)', figures.shParamsSeconds10k, '—', 's');
   log('EAP after 30 responses (IRT eap), mean', figures.eapMs30, '< 0.1 ms');
   log('EAP after 30 responses (IRT eap), p99', figures.eapP99Ms30, '< 0.1 ms');

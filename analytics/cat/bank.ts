@@ -19,11 +19,10 @@ export interface PrepareOptions {
 }
 
 export interface PreparedDesign {
-  /** a-stratified stratum (0 = lowest a) per item. */
-  stratum: Int32Array;
+  /** Number of a-strata (stratum of item j = ⌊aRank_j · strata / n⌋). */
   strata: number;
-  /** Sympson–Hetter K_i per item (1 = always administer when selected). */
-  shK: Float64Array;
+  /** Sympson–Hetter K_i for items with K_i < 1 (others are 1). */
+  shK: Map<number, number>;
   /** Enemy indices per item (the item's own enemies plus the design's groups). */
   enemies: (Int32Array | undefined)[];
   /** Blueprint targets by area index (NaN where the area is not in the blueprint). */
@@ -46,6 +45,8 @@ export interface PreparedBank {
   nodes: Float64Array;
   /** logP[logOffset[j] + k·Q + q] = log P(X_j = k | node q). */
   logP: Float64Array;
+  /** Running sums of logP over the nodes (same layout), for KL over a window in O(categories). */
+  cumLogP: Float64Array;
   logOffset: Int32Array;
   categories: Int32Array;
   /** a per item (slope) and location (b, or the mean threshold/step for polytomous items). */
@@ -56,9 +57,14 @@ export interface PreparedBank {
   areas: string[];
   /** Items by descending information per grid point, built on first use of the grid point. */
   orderByInfo: (Int32Array | undefined)[];
+  /** Rank of each item by ascending a (ties by index), for a-stratification. */
+  aRank: Int32Array;
+  /** Enemy indices per item from the items' own `enemies` (symmetric). */
+  itemEnemies: (Int32Array | undefined)[];
   /** Scratch mask (1 = not eligible) reused by every step; JS runs one step at a time. */
   mask: Uint8Array;
-  designs: WeakMap<CatDesign, PreparedDesign>;
+  /** Derived design tables of the most recently used design objects (small, bounded). */
+  designs: Map<CatDesign, PreparedDesign>;
 }
 
 /** Thrown when a bank or a design is unusable, naming the item or field. */
@@ -105,6 +111,11 @@ export function prepareBank(items: readonly CatItem[], opts: PrepareOptions = {}
       for (let k = 0; k < m; k++) logP[logOffset[j] + k * Q + q] = Math.log(Math.max(buf[k], 1e-300));
     }
   }
+  const cumLogP = new Float64Array(total);
+  for (let base = 0; base < total; base += Q) {
+    let acc = 0;
+    for (let q = 0; q < Q; q++) cumLogP[base + q] = acc += logP[base + q];
+  }
   const a = new Float64Array(n);
   const location = new Float64Array(n);
   const area = new Int32Array(n).fill(-1);
@@ -124,7 +135,30 @@ export function prepareBank(items: readonly CatItem[], opts: PrepareOptions = {}
       area[j] = k;
     }
   });
+  const aRank = new Int32Array(n);
+  Array.from({ length: n }, (_, j) => j)
+    .sort((x, y) => a[x] - a[y] || x - y)
+    .forEach((j, r) => (aRank[j] = r));
+  const enemySets = new Map<number, Set<number>>();
+  const link = (i: number, j: number) => {
+    let s = enemySets.get(i);
+    if (!s) enemySets.set(i, (s = new Set()));
+    s.add(j);
+  };
+  items.forEach((it, i) =>
+    it.enemies?.forEach((e) => {
+      const j = index.get(e);
+      // An enemy outside this bank can never be administered here, so it constrains nothing.
+      if (j === undefined || j === i) return;
+      link(i, j);
+      link(j, i);
+    }),
+  );
+  const itemEnemies: (Int32Array | undefined)[] = new Array(n).fill(undefined);
+  for (const [i, set] of enemySets) itemEnemies[i] = Int32Array.from(set);
   return {
+    aRank,
+    itemEnemies,
     items: items.slice(),
     ids: items.map((x) => x.id),
     index,
@@ -135,6 +169,7 @@ export function prepareBank(items: readonly CatItem[], opts: PrepareOptions = {}
     info,
     nodes: quad.nodes,
     logP,
+    cumLogP,
     logOffset,
     categories,
     a,
@@ -143,41 +178,50 @@ export function prepareBank(items: readonly CatItem[], opts: PrepareOptions = {}
     areas,
     orderByInfo: new Array(gridPoints).fill(undefined),
     mask: new Uint8Array(n),
-    designs: new WeakMap(),
+    designs: new Map(),
   };
 }
 
-/** Design-dependent tables for a bank, built on first use of a design object and cached. */
+/**
+ * Design-dependent tables for a bank, cached per design object. Cheap when the engine builds a
+ * fresh design object per request: O(number of S-H parameters + enemy pairs + blueprint areas);
+ * per-item tables are shared with the bank.
+ */
 export function prepareDesign(bank: PreparedBank, design: CatDesign): PreparedDesign {
   const cached = bank.designs.get(design);
   if (cached) return cached;
   const n = bank.n;
   const strata = Math.max(1, Math.floor(design.selection?.strata ?? 4));
-  const order = Array.from({ length: n }, (_, j) => j).sort((x, y) => bank.a[x] - bank.a[y] || x - y);
-  const stratum = new Int32Array(n);
-  order.forEach((j, r) => (stratum[j] = Math.min(strata - 1, Math.floor((r * strata) / n))));
-  const shK = new Float64Array(n).fill(1);
-  for (const [id, k] of Object.entries(design.exposure?.parameters ?? {})) {
-    const j = bank.index.get(id);
-    if (j === undefined) throw new CatError(`design.exposure.parameters: item '${id}' is not in the bank`);
-    if (!(k > 0 && k <= 1)) throw new CatError(`design.exposure.parameters['${id}'] must be in (0, 1], got ${k}`);
-    shK[j] = k;
-  }
-  const enemySets: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
-  const link = (x: string, y: string, where: string) => {
-    const i = bank.index.get(x);
-    const j = bank.index.get(y);
-    // Enemies outside this bank cannot be administered here, so they constrain nothing.
-    if (i === undefined || j === undefined || i === j) {
-      if (where === 'design' && (i === undefined || j === undefined)) throw new CatError(`design.enemies: item '${i === undefined ? x : y}' is not in the bank`);
-      return;
+  // Sparse: only items with K < 1 are listed, so a design costs nothing per bank item.
+  const shK = new Map<number, number>();
+  const params = design.exposure?.parameters;
+  if (params) {
+    for (const id in params) {
+      const k = params[id];
+      const j = bank.index.get(id);
+      if (j === undefined) throw new CatError(`design.exposure.parameters: item '${id}' is not in the bank`);
+      if (!(k > 0 && k <= 1)) throw new CatError(`design.exposure.parameters['${id}'] must be in (0, 1], got ${k}`);
+      if (k < 1) shK.set(j, k);
     }
-    enemySets[i].add(j);
-    enemySets[j].add(i);
-  };
-  bank.items.forEach((it) => it.enemies?.forEach((e) => link(it.id, e, 'item')));
-  for (const group of design.enemies ?? []) for (const x of group) for (const y of group) if (x !== y) link(x, y, 'design');
-  const enemies = enemySets.map((s) => (s.size ? Int32Array.from(s) : undefined));
+  }
+  let enemies = bank.itemEnemies;
+  if (design.enemies?.length) {
+    const extra = new Map<number, Set<number>>();
+    for (const group of design.enemies) {
+      const idx = group.map((id) => {
+        const j = bank.index.get(id);
+        if (j === undefined) throw new CatError(`design.enemies: item '${id}' is not in the bank`);
+        return j;
+      });
+      for (const x of idx) {
+        let set = extra.get(x);
+        if (!set) extra.set(x, (set = new Set(bank.itemEnemies[x] ?? [])));
+        for (const y of idx) if (y !== x) set.add(y);
+      }
+    }
+    enemies = bank.itemEnemies.slice();
+    for (const [x, set] of extra) enemies[x] = Int32Array.from(set);
+  }
   let blueprintTarget: Float64Array | null = null;
   if (design.content) {
     blueprintTarget = new Float64Array(bank.areas.length).fill(NaN);
@@ -195,7 +239,10 @@ export function prepareDesign(bank: PreparedBank, design: CatDesign): PreparedDe
     const z = (bank.nodes[q] - prior.mean) / prior.sd;
     logPrior[q] = -0.5 * z * z;
   }
-  const pd: PreparedDesign = { stratum, strata, shK, enemies, blueprintTarget, logPrior };
+  const pd: PreparedDesign = { strata, shK, enemies, blueprintTarget, logPrior };
+  // Bounded: an engine that rebuilds the design per request must not grow this without limit
+  // (a WeakMap would, until the next full GC, and its ephemerons slow every scavenge).
+  if (bank.designs.size >= 16) bank.designs.delete(bank.designs.keys().next().value as CatDesign);
   bank.designs.set(design, pd);
   return pd;
 }

@@ -102,12 +102,14 @@ function rankCandidates(bank: PreparedBank, design: CatDesign, pd: PreparedDesig
       if (mask[j] || (ctx.area >= 0 && area[j] !== ctx.area)) continue;
       const m = fillCategoryProbabilities(bank.items[j], ctx.theta, probBuf);
       const base = bank.logOffset[j];
+      // Σ_q Σ_k P_k(θ̂)(log P_k(θ̂) − log P_k(θ_q)), the inner sum over q from running sums.
+      const width = q1 - q0 + 1;
       let kl = 0;
       for (let k = 0; k < m; k++) {
         const p = probBuf[k];
-        const lp = Math.log(p);
         const row = base + k * Q;
-        for (let q = q0; q <= q1; q++) kl += p * (lp - bank.logP[row + q]);
+        const windowSum = bank.cumLogP[row + q1] - (q0 > 0 ? bank.cumLogP[row + q0 - 1] : 0);
+        kl += p * (width * Math.log(p) - windowSum);
       }
       if (len < cap || kl > topVal[len - 1]) len = insertTop(j, kl, len, cap);
     }
@@ -120,7 +122,7 @@ function rankCandidates(bank: PreparedBank, design: CatDesign, pd: PreparedDesig
     for (let d = 0; d < pd.strata && len === 0; d++) {
       const s = stage + d < pd.strata ? stage + d : pd.strata - 1 - d;
       for (let j = 0; j < n; j++) {
-        if (mask[j] || pd.stratum[j] !== s || (ctx.area >= 0 && area[j] !== ctx.area)) continue;
+        if (mask[j] || Math.min(pd.strata - 1, Math.floor((bank.aRank[j] * pd.strata) / n)) !== s || (ctx.area >= 0 && area[j] !== ctx.area)) continue;
         const v = -Math.abs(bank.location[j] - ctx.theta);
         if (len < cap || v > topVal[len - 1]) len = insertTop(j, v, len, cap);
       }
@@ -176,7 +178,8 @@ export function selectItem(bank: PreparedBank, design: CatDesign, pd: PreparedDe
         const j = topIdx[r];
         trace?.considered(j);
         if (fallback < 0) fallback = j;
-        if (pd.shK[j] >= 1 || keyedUnit(ctx.lotteryKey, j) < pd.shK[j]) return j;
+        const k = pd.shK.get(j);
+        if (k === undefined || keyedUnit(ctx.lotteryKey, j) < k) return j;
         bank.mask[j] = 1;
       }
     }
