@@ -37,7 +37,7 @@ export interface CalibrationOptions {
   /** Quadrature nodes (default 41) and range (default [-6, 6]). */
   quadraturePoints?: number;
   thetaRange?: [number, number];
-  /** Convergence: largest parameter change of one EM step (default 1e-5). */
+  /** Convergence: largest parameter change of one EM step (default 1e-4, mirt's TOL). */
   tolerance?: number;
   /** Maximum E-steps (default 5000). */
   maxIterations?: number;
@@ -104,6 +104,8 @@ interface Spec {
   off: number;
   anchored: boolean;
   shared: number; // parameter index of the shared slope or −1
+  /** Offset of the item's expected counts in countsAll. */
+  coff: number;
 }
 
 function isPoly(m: IrtModel): boolean {
@@ -243,7 +245,7 @@ function accumulatePatterns(
 export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = {}): CalibrationResult {
   const Q = options.quadraturePoints ?? 41;
   const [lo, hi] = options.thetaRange ?? [-6, 6];
-  const tol = options.tolerance ?? 1e-5;
+  const tol = options.tolerance ?? 1e-4;
   const maxIter = options.maxIterations ?? 5000;
   const J = matrix.nItems;
   const N = matrix.nPersons;
@@ -257,22 +259,22 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   const catCount: Int32Array[] = [];
   const maxCat = 1000;
   for (let j = 0; j < J; j++) catCount.push(new Int32Array(0));
-  {
-    const counts = Array.from({ length: J }, () => new Map<number, number>());
-    for (let i = 0; i < N; i++) {
-      const row = i * J;
-      for (let j = 0; j < J; j++) {
-        const x = data[row + j];
-        if (x < 0) continue;
+  for (let i = 0; i < N; i++) {
+    const row = i * J;
+    for (let j = 0; j < J; j++) {
+      const x = data[row + j];
+      if (x > obsMax[j]) {
         if (x > maxCat) throw new CalibrationError(`item "${matrix.itemIds[j]}": category ${x} out of range`);
-        counts[j].set(x, (counts[j].get(x) ?? 0) + 1);
-        if (x > obsMax[j]) obsMax[j] = x;
+        obsMax[j] = x;
       }
     }
+  }
+  for (let j = 0; j < J; j++) catCount[j] = new Int32Array(Math.max(obsMax[j] + 1, 0));
+  for (let i = 0; i < N; i++) {
+    const row = i * J;
     for (let j = 0; j < J; j++) {
-      const arr = new Int32Array(obsMax[j] + 1);
-      for (const [k, c] of counts[j]) arr[k] = c;
-      catCount[j] = arr;
+      const x = data[row + j];
+      if (x >= 0) catCount[j][x]++;
     }
   }
 
@@ -289,6 +291,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   let shared1pl = -1;
   const specs: Spec[] = [];
   let off = 0;
+  let coff = 0;
   for (let j = 0; j < J; j++) {
     const id = matrix.itemIds[j];
     const model = models[j];
@@ -391,7 +394,8 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
         par.push(vals[3]);
       }
     }
-    specs.push({ id, col: j, model, K, S, vals, idx, own, kinds, priors: anchor ? {} : pri, off, anchored: !!anchor, shared: sharedIdx });
+    specs.push({ id, col: j, model, K, S, vals, idx, own, kinds, priors: anchor ? {} : pri, off, anchored: !!anchor, shared: sharedIdx, coff: coff });
+    coff += K * Q;
     off += (K + 1) * Q;
   }
   const nItemPar = par.length;
@@ -405,6 +409,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   }
   const P = par.length;
   const tableSize = off;
+  const countsAll = new Float64Array(coff);
   const maxKAll = Math.max(...specs.map((sp) => sp.K));
 
   // Items whose log(P_k / P_0) is linear in θ (rasch, 1pl, 2pl, gpcm, pcm): a pattern's
@@ -611,19 +616,20 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
     return logLik;
   }
 
-  const counts = new Float64Array(maxK * Q);
-  /** Expected counts r[k * Q + q] for one item from acc and T. */
+  /** Expected counts r[k * Q + q] for one item from acc and T (into the item's slice of `countsAll`). */
   function itemCounts(s: Spec): void {
     const o = s.off;
     const K = s.K;
+    const counts = countsAll;
+    const co = s.coff;
     for (let q = 0; q < Q; q++) {
       let r0 = T[q] - acc[o + K * Q + q];
       for (let k = 1; k < K; k++) {
         const r = acc[o + k * Q + q];
-        counts[k * Q + q] = r;
+        counts[co + k * Q + q] = r;
         r0 -= r;
       }
-      counts[q] = r0 > 0 ? r0 : 0;
+      counts[co + q] = r0 > 0 ? r0 : 0;
     }
   }
 
@@ -633,6 +639,8 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   /** Item objective (expected complete-data log-lik + log prior) with slot gradient and Fisher information. */
   function itemObjective(s: Spec, vals: Float64Array, withDerivs: boolean): number {
     const K = s.K;
+    const counts = countsAll;
+    const co = s.coff;
     const S = s.S;
     let f = 0;
     if (withDerivs) {
@@ -644,13 +652,13 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
       probsAndJacobian(s.model, K, vals, nodes[q], Pk, Jk, zk);
       let n = 0;
       for (let k = 0; k < K; k++) {
-        const r = counts[k * Q + q];
+        const r = counts[co + k * Q + q];
         n += r;
         f += r * Math.log(Pk[k]);
       }
       if (!withDerivs) continue;
       for (let k = 0; k < K; k++) {
-        const r = counts[k * Q + q];
+        const r = counts[co + k * Q + q];
         const inv = 1 / Pk[k];
         const jo = k * S;
         for (let a = 0; a < S; a++) {
@@ -688,7 +696,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   const sub = new Float64Array(maxS * maxS);
   const subg = new Float64Array(maxS);
   const step = new Float64Array(maxS);
-  /** Fisher scoring on an item's own free slots (shared slope held). */
+  /** Fisher scoring on an item's own free slots (shared slope held); each trial point is evaluated with derivatives so an accepted step needs no second evaluation. */
   function mstepItem(s: Spec): void {
     const free = s.own;
     const n = free.length;
@@ -709,18 +717,18 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
         trial.set(s.vals);
         for (let a = 0; a < n; a++) trial[free[a]] = s.vals[free[a]] + t * step[a];
         if (feasible(s, trial)) {
-          const ft = itemObjective(s, trial, false);
+          const ft = itemObjective(s, trial, true);
           if (ft >= f - 1e-10 * Math.abs(f)) {
             for (let a = 0; a < n; a++) maxStep = Math.max(maxStep, Math.abs(t * step[a]));
             s.vals.set(trial.subarray(0, s.S));
+            f = ft;
             accepted = true;
             break;
           }
         }
         t *= 0.5;
       }
-      if (!accepted || maxStep < 1e-9) break;
-      f = itemObjective(s, s.vals, true);
+      if (!accepted || maxStep < 1e-7) break;
     }
   }
 
@@ -733,7 +741,6 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
       let h = 0;
       for (const s of group) {
         s.vals[0] = a;
-        itemCounts(s);
         f += itemObjective(s, s.vals, derivs);
         if (derivs) {
           g += grad[0];
@@ -770,9 +777,9 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   /** One EM map evaluation: p → EM(p). Returns the log-likelihood at p. */
   function emMap(p: Float64Array, out: Float64Array): number {
     const logLik = estep(p);
+    for (const s of specs) if (!s.anchored) itemCounts(s);
     for (const s of specs) {
       if (s.anchored || s.own.length === 0) continue;
-      itemCounts(s);
       mstepItem(s);
     }
     if (shared1pl >= 0) mstepShared(shared1pl, p[shared1pl]);
