@@ -15,6 +15,8 @@ export interface ClassicalOptions {
   group?: string;
   reference?: string;
   focal?: string[];
+  /** Two-stage MH: re-match without the items flagged B or C in the first stage (default true). */
+  purify?: boolean;
   thresholds?: Partial<FlagThresholds>;
 }
 
@@ -28,7 +30,7 @@ export interface ClassicalItemReport extends ItemStatistics {
 export interface ClassicalReport {
   test: TestStatistics;
   thresholds: FlagThresholds;
-  group?: { column: string; reference: string; focal: string[] };
+  group?: { column: string; reference: string; focal: string[]; excludedFromMatching: Record<string, string[]> };
   items: ClassicalItemReport[];
 }
 
@@ -46,9 +48,10 @@ export function analyseClassical(raw: RawResponses, opts: ClassicalOptions = {})
     const col = raw.extra[opts.group];
     if (!col) throw new RangeError(`grouping column '${opts.group}' was not read from the responses`);
     const groups = ia.personIndex.map((p) => col[p]);
-    dif = mantelHaenszelDif(scored.itemIds, columns, scored.maxScores, ia.totals, groups, { reference: opts.reference, focal: opts.focal });
+    const analysis = mantelHaenszelDif(scored.itemIds, columns, scored.maxScores, ia.totals, groups, { reference: opts.reference, focal: opts.focal, purify: opts.purify });
+    dif = analysis.results;
     const reference = dif[0]?.reference ?? opts.reference ?? '';
-    group = { column: opts.group, reference, focal: [...new Set(dif.map((d) => d.focal))] };
+    group = { column: opts.group, reference, focal: [...new Set(dif.map((d) => d.focal))], excludedFromMatching: analysis.excludedFromMatching };
   }
   const items = ia.items.map((s): ClassicalItemReport => {
     const d = distractors.find((x) => x.id === s.id);

@@ -120,7 +120,10 @@ describe('Mantel–Haenszel DIF', () => {
     }
     const totals = groups.map((_, i) => columns.reduce((s, c) => s + c[i], 0));
     const ids = b.map((_, j) => `I${j}`);
-    const res = mantelHaenszelDif(ids, columns, ids.map(() => 1), totals, groups, { reference: 'R' });
+    const dif = mantelHaenszelDif(ids, columns, ids.map(() => 1), totals, groups, { reference: 'R' });
+    // The purification stage takes the DIF item out of everyone else's matching score.
+    expect(dif.excludedFromMatching.F).toContain('I3');
+    const res = dif.results;
     expect(res[3].ets).toBe('C');
     expect(res[3].favours).toBe('reference');
     expect(res[3].deltaMH!).toBeLessThan(-1.5);

@@ -127,10 +127,18 @@ export interface DifItemResult extends MantelHaenszelResult {
   skipped?: string;
 }
 
+export interface DifAnalysis {
+  results: DifItemResult[];
+  /** Per focal group: items left out of the matching score after the purification step. */
+  excludedFromMatching: Record<string, string[]>;
+}
+
 /**
  * MH DIF for every dichotomous item, one focal group at a time against the reference group.
- * Persons are matched on their total score over all items (the studied item included, as
- * Holland & Thayer recommend). Persons without a group are left out.
+ * Persons are matched on their total score (the studied item always included, as Holland &
+ * Thayer recommend). With `purify` (default true) a second stage matches on the total without the
+ * items the first stage put in category B or C (the two-step procedure of Holland & Thayer 1988 /
+ * Zwick 2012), so items with DIF do not contaminate the matching. Persons without a group are left out.
  * @param columns dense 0/1 item scores per item (aligned with `groups` and `totals`).
  */
 export function mantelHaenszelDif(
@@ -139,8 +147,8 @@ export function mantelHaenszelDif(
   maxScores: readonly number[],
   totals: readonly number[],
   groups: readonly (string | null)[],
-  opts: { reference?: string; focal?: string[] } = {},
-): DifItemResult[] {
+  opts: { reference?: string; focal?: string[]; purify?: boolean } = {},
+): DifAnalysis {
   const counts = new Map<string, number>();
   for (const g of groups) if (g !== null) counts.set(g, (counts.get(g) ?? 0) + 1);
   if (counts.size < 2) throw new RangeError(`DIF needs at least two groups in the grouping column (found ${[...counts.keys()].join(', ') || 'none'})`);
@@ -149,25 +157,38 @@ export function mantelHaenszelDif(
   if (!counts.has(reference)) throw new RangeError(`reference group '${reference}' does not occur in the grouping column (groups: ${[...counts.keys()].join(', ')})`);
   const focals = opts.focal ?? [...counts.keys()].filter((g) => g !== reference).sort();
   for (const f of focals) if (!counts.has(f)) throw new RangeError(`focal group '${f}' does not occur in the grouping column`);
+  if (focals.includes(reference)) throw new RangeError(`group '${reference}' cannot be both reference and focal`);
   const maxTotal = Math.max(...totals);
-  const out: DifItemResult[] = [];
-  for (const focal of focals) {
-    itemIds.forEach((id, j) => {
+
+  const stage = (focal: string, excluded: readonly number[]): DifItemResult[] =>
+    itemIds.map((id, j) => {
       const base = { id, reference, focal, nReference: counts.get(reference)!, nFocal: counts.get(focal)! };
-      if (maxScores[j] !== 1) {
-        out.push({ ...base, ...mantelHaenszel([]), skipped: 'Mantel–Haenszel DIF is for dichotomous items' });
-        return;
-      }
+      if (maxScores[j] !== 1) return { ...base, ...mantelHaenszel([]), skipped: 'Mantel–Haenszel DIF is for dichotomous items' };
       const tables: TwoByTwo[] = Array.from({ length: maxTotal + 1 }, () => ({ a: 0, b: 0, c: 0, d: 0 }));
       const col = columns[j];
       for (let i = 0; i < groups.length; i++) {
         const g = groups[i];
-        const t = tables[totals[i]];
+        if (g !== reference && g !== focal) continue;
+        let m = totals[i];
+        for (const k of excluded) if (k !== j) m -= columns[k][i];
+        const t = tables[m];
         if (g === reference) col[i] ? t.a++ : t.b++;
-        else if (g === focal) col[i] ? t.c++ : t.d++;
+        else col[i] ? t.c++ : t.d++;
       }
-      out.push({ ...base, ...mantelHaenszel(tables) });
+      return { ...base, ...mantelHaenszel(tables) };
     });
+
+  const results: DifItemResult[] = [];
+  const excludedFromMatching: Record<string, string[]> = {};
+  for (const focal of focals) {
+    let r = stage(focal, []);
+    const flagged = r.flatMap((x, j) => (x.ets === 'B' || x.ets === 'C' ? [j] : []));
+    // Purify only when something is flagged and enough items remain to match on.
+    if ((opts.purify ?? true) && flagged.length > 0 && flagged.length < itemIds.length - 1) {
+      r = stage(focal, flagged);
+      excludedFromMatching[focal] = flagged.map((j) => itemIds[j]);
+    } else excludedFromMatching[focal] = [];
+    results.push(...r);
   }
-  return out;
+  return { results, excludedFromMatching };
 }

@@ -14,6 +14,7 @@ const USAGE = `Usage: assay items analyse RESPONSES.csv [options]
   --group COLUMN      grouping column for Mantel–Haenszel DIF
   --reference G       reference group (default: the largest)
   --focal G[,G]       focal group(s) (default: every other group)
+  --no-purify         match on the plain total (default: two-stage MH without B/C items)
   --omit CODE[,CODE]  raw codes that mean omitted (empty and NA always do)
   --missing POLICY    zero (default: omitted scores 0) or listwise (drop incomplete persons)
   --format FORMAT     json (default) or table`;
@@ -23,7 +24,8 @@ function parseArgs(args: string[]): { positional: string[]; opts: Record<string,
   const opts: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a.startsWith('--')) {
+    if (a === '--no-purify') opts['no-purify'] = 'true';
+    else if (a.startsWith('--')) {
       const [name, inline] = a.slice(2).split('=', 2);
       const v = inline ?? args[++i];
       if (v === undefined) throw new UsageError(`option --${name} needs a value`);
@@ -78,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const { positional, opts } = parseArgs(rest);
     if (positional.length !== 1) throw new UsageError(`expected one RESPONSES.csv, got ${positional.length}`);
-    const known = new Set(['key', 'group', 'reference', 'focal', 'omit', 'missing', 'format']);
+    const known = new Set(['key', 'group', 'reference', 'focal', 'omit', 'missing', 'format', 'no-purify']);
     for (const k of Object.keys(opts)) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
     const missing = opts.missing ?? 'zero';
     if (missing !== 'zero' && missing !== 'listwise') throw new UsageError(`--missing must be zero or listwise, got '${missing}'`);
@@ -99,6 +101,7 @@ export async function run(args: string[]): Promise<number> {
       group: opts.group,
       reference: opts.reference,
       focal: opts.focal ? opts.focal.split(',') : undefined,
+      purify: opts['no-purify'] !== 'true',
     });
     console.log(format === 'table' ? formatTable(report) : JSON.stringify(report, null, 2));
     return 0;
