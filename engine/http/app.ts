@@ -27,6 +27,7 @@ import { adminUserRoutes } from '../auth/admin-routes.ts';
 import { homeRoutes } from './routes/home.ts';
 import { itembankRoutes } from '../itembank/routes.ts';
 import { deliveryRoutes } from '../delivery/routes.ts';
+import { careerRoutes } from '../career/routes.ts';
 
 /**
  * Route modules, registered in this order. To add yours: one import above, one entry here.
@@ -37,6 +38,7 @@ export const routeModules: RouteModule[] = [
   homeRoutes,
   deliveryRoutes,
   itembankRoutes,
+  careerRoutes,
 ];
 
 const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;
