@@ -8,7 +8,7 @@ describe('group-commit answer writer', () => {
     const committed: AnswerRecord[][] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const w = new AnswerWriter(async (b) => {
+    const w = AnswerWriter.fromAppend(async (b) => {
       await gate;
       committed.push(b);
       return b.map(() => 'stored' as AppendStatus);
@@ -26,7 +26,7 @@ describe('group-commit answer writer', () => {
 
   it('a failed flush rejects every answer in it; later answers still go through', async () => {
     let fail = true;
-    const w = new AnswerWriter(async (b) => {
+    const w = AnswerWriter.fromAppend(async (b) => {
       if (fail) throw new Error('disk full');
       return b.map(() => 'duplicate' as AppendStatus);
     }, { maxDelayMs: 1 });
@@ -38,8 +38,22 @@ describe('group-commit answer writer', () => {
     await expect(w.write(rec(3))).rejects.toThrow(/closed/);
   });
 
+  it('runs other operations in the same transaction as the answers, results in order', async () => {
+    const groups: string[][] = [];
+    const w = new AnswerWriter<string[]>(async (answers, ops) => {
+      const tx: string[] = answers.map((a) => a.itemId);
+      const results = [];
+      for (const op of ops) results.push(await op(tx));
+      groups.push(tx);
+      return { statuses: answers.map(() => 'stored' as AppendStatus), results };
+    }, { maxDelayMs: 2 });
+    const [a, r, b] = await Promise.all([w.write(rec(1)), w.run(async (tx) => (tx.push('op'), 'done')), w.write(rec(2))]);
+    expect([a, r, b]).toEqual(['stored', 'done', 'stored']);
+    expect(groups).toEqual([['I1', 'I2', 'op']]);
+  });
+
   it('flushes after maxDelayMs even when the batch is not full', async () => {
-    const w = new AnswerWriter(async (b) => b.map(() => 'stored' as AppendStatus), { maxBatch: 1000, maxDelayMs: 3 });
+    const w = AnswerWriter.fromAppend(async (b) => b.map(() => 'stored' as AppendStatus), { maxBatch: 1000, maxDelayMs: 3 });
     const t = Date.now();
     await w.write(rec(1));
     expect(Date.now() - t).toBeLessThan(200);

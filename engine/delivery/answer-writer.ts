@@ -140,27 +140,73 @@ export class GroupCommit<T, R> {
   }
 }
 
-/** Queues answers and commits them in groups (one transaction per group). */
-export class AnswerWriter {
-  private readonly gc: GroupCommit<AnswerRecord, AppendStatus>;
-  constructor(append: AppendBatch, opts: AnswerWriterOptions = {}) {
-    this.gc = new GroupCommit(append, opts);
+/** The result slot of an operation that failed on its own (slow path after a failed group). */
+export class OpFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/** A unit of work run inside the group's transaction (a session state change, a result). */
+export type TxOp<Tx = unknown> = (tx: Tx) => Promise<unknown>;
+
+/**
+ * Commits one group: the answers (bulk append) and the other operations, all in ONE
+ * transaction. Returns the answers' statuses and each operation's result in order.
+ */
+export type CommitGroup<Tx = unknown> = (answers: AnswerRecord[], ops: TxOp<Tx>[]) => Promise<{ statuses: AppendStatus[]; results: unknown[] }>;
+
+type Item<Tx> = { answer: AnswerRecord; op?: undefined } | { op: TxOp<Tx>; answer?: undefined };
+
+/**
+ * Queues answers — and session changes that must be durable before they are acknowledged —
+ * and commits them in groups: one transaction (one fsync) per group. On SQLite every commit
+ * blocks the process for the fsync, so sharing it between answers, starts and submissions is
+ * what keeps the exam-start and exam-end bells fast.
+ */
+export class AnswerWriter<Tx = unknown> {
+  private readonly gc: GroupCommit<Item<Tx>, unknown>;
+
+  constructor(commit: CommitGroup<Tx>, opts: AnswerWriterOptions = {}) {
+    this.gc = new GroupCommit<Item<Tx>, unknown>(async (items) => {
+      const answers: AnswerRecord[] = [];
+      const ops: TxOp<Tx>[] = [];
+      for (const it of items) it.answer ? answers.push(it.answer) : ops.push(it.op!);
+      const { statuses, results } = await commit(answers, ops);
+      let a = 0;
+      let o = 0;
+      return items.map((it) => (it.answer ? statuses[a++] : results[o++]));
+    }, opts);
   }
+
+  /** A writer for answers only, over a bulk append (tests, tools). */
+  static fromAppend(append: AppendBatch, opts: AnswerWriterOptions = {}): AnswerWriter {
+    return new AnswerWriter(async (answers) => ({ statuses: answers.length ? await append(answers) : [], results: [] }), opts);
+  }
+
   get stats(): AnswerWriterStats {
     const s = this.gc.stats;
     return { flushes: s.flushes, answers: s.items, maxBatchSeen: s.maxBatchSeen, failedFlushes: s.failedFlushes };
   }
+
   /** Queue one answer; resolves after it is durable. */
   write(record: AnswerRecord): Promise<AppendStatus> {
-    return this.gc.push(record).catch((e: unknown) => {
+    return this.gc.push({ answer: record }).catch((e: unknown) => {
       if (e instanceof Error && e.message === 'writer is closed') throw new Error('answer writer is closed');
       throw e;
-    });
+    }) as Promise<AppendStatus>;
   }
+
   /** Queue several answers (one request's batch); resolves when all are durable. */
   writeMany(records: AnswerRecord[]): Promise<AppendStatus[]> {
     return Promise.all(records.map((r) => this.write(r)));
   }
+
+  /** Run `op` inside the next group's transaction; resolves with its result after the commit. */
+  async run<T>(op: (tx: Tx) => Promise<T>): Promise<T> {
+    const r = await this.gc.push({ op });
+    if (r instanceof OpFailed) throw r.error;
+    return r as T;
+  }
+
   drain(): Promise<void> {
     return this.gc.drain();
   }

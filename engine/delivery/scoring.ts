@@ -160,15 +160,17 @@ export async function scoreAndStore(svc: DeliveryService, s0: ExamSession, event
   };
   if (opts.rescore) {
     if (s0.state !== 'scored') return null;
-    const r = await svc.store.results.add(row);
+    const r = await svc.writer.run((tx) => tx.results.add(row));
     await svc.transitionAudit(s0, 'session.rescore', opts.actor ?? 'system', { version: r.version, reason: opts.reason ?? null });
     return r;
   }
   if (s0.state !== 'submitted' && s0.state !== 'timed_out') return null;
   // State change and first result in one transaction: a crash leaves neither or both.
-  const result = await svc.store.transaction(async (tx) => {
+  // Group-committed with other sessions' answers and state changes (one fsync for many).
+  const result = await svc.writer.run(async (tx) => {
     const u = await tx.sessions.update(s0.id, s0.version, { state: 'scored' });
     if (!u.ok) return null; // another process scored it
+    svc.remember(u.session);
     return tx.results.add(row);
   });
   if (result) {

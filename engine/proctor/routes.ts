@@ -89,7 +89,13 @@ export function proctorRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps, rt: Deliv
       const queue: string[] = [];
       let wake: (() => void) | null = null;
       const off = await svc.bus.subscribe(eventId, (e) => {
-        if (rooms && (!e.roomId || !rooms.includes(e.roomId))) return;
+        const list = (e.data as { sessions?: { roomId?: string | null }[] } | undefined)?.sessions;
+        if (e.type === 'session.progress' && Array.isArray(list)) {
+          // Progress comes aggregated per event: keep this proctor's rooms only.
+          const mine = rooms ? list.filter((x) => x.roomId && rooms.includes(x.roomId)) : list;
+          if (!mine.length) return;
+          e = { ...e, data: { sessions: mine } };
+        } else if (rooms && (!e.roomId || !rooms.includes(e.roomId))) return;
         queue.push(JSON.stringify(e));
         if (queue.length > 5000) queue.splice(0, queue.length - 5000); // a stalled client drops old events
         wake?.();

@@ -1,0 +1,618 @@
+/**
+ * `npm run bench:load -- --candidates N --seconds S --db sqlite|postgres`
+ *
+ * A real server process (node bin/assay.mjs serve) and N simulated candidates, each taking a
+ * 40-item exam: log in (all at the start bell), start, answer every item with compressed
+ * think time (about 15 % of answers changed later), heartbeats, submit (all at the end).
+ * Meanwhile one proctor SSE stream per room is open. Then the database is checked: every
+ * acknowledged answer must be there exactly once, with the acknowledged value.
+ *
+ * Options: --candidates N (default 2000) --seconds S (answer phase, default 20)
+ *          --db sqlite|postgres (default sqlite) --items K (default 40)
+ *          --connections C (HTTP keep-alive connections, default 256) --room-size R (default 500)
+ * The load generator runs on the same (shared, 2-core) machine as the server, so the figures
+ * are pessimistic. The last line printed is one JSON object.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig, ensureSecret } from '../engine/config.ts';
+import { openStore } from '../engine/store/index.ts';
+import { hashPassword } from '../engine/auth/password.ts';
+import { createExamFixture, CHOICES } from '../engine/delivery/exam-fixture.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+// ------------------------------------------------------------------ a lean HTTP/1.1 client
+
+export interface HttpResult {
+  status: number;
+  body: string;
+}
+
+/** One keep-alive connection, one request at a time (no pipelining). */
+class Conn {
+  private sock!: Socket;
+  private buf: Buffer = Buffer.alloc(0);
+  private pending: { resolve: (r: HttpResult) => void; reject: (e: Error) => void } | null = null;
+  busy = false;
+  dead = false;
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+
+  open(): Promise<void> {
+    return new Promise((res, rej) => {
+      this.sock = connect({ host: this.host, port: this.port, noDelay: true }, () => res());
+      this.sock.on('data', (d) => this.onData(d));
+      this.sock.on('error', (e) => {
+        this.dead = true;
+        this.pending?.reject(e);
+        this.pending = null;
+        rej(e);
+      });
+      this.sock.on('close', () => {
+        this.dead = true;
+        this.pending?.reject(new Error('connection closed'));
+        this.pending = null;
+      });
+    });
+  }
+
+  send(raw: string): Promise<HttpResult> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.sock.write(raw);
+    });
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    for (;;) {
+      const end = this.buf.indexOf('\r\n\r\n');
+      if (end < 0 || !this.pending) return;
+      const head = this.buf.subarray(0, end).toString('latin1');
+      const status = Number(head.slice(9, 12));
+      const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      let body: string;
+      let consumed: number;
+      if (cl) {
+        const n = Number(cl[1]);
+        if (this.buf.length < end + 4 + n) return;
+        body = this.buf.subarray(end + 4, end + 4 + n).toString('utf8');
+        consumed = end + 4 + n;
+      } else if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+        let p = end + 4;
+        const parts: Buffer[] = [];
+        for (;;) {
+          const le = this.buf.indexOf('\r\n', p);
+          if (le < 0) return;
+          const size = parseInt(this.buf.subarray(p, le).toString('latin1'), 16);
+          if (this.buf.length < le + 2 + size + 2) return;
+          if (size === 0) {
+            consumed = le + 4;
+            break;
+          }
+          parts.push(this.buf.subarray(le + 2, le + 2 + size));
+          p = le + 2 + size + 2;
+        }
+        body = Buffer.concat(parts).toString('utf8');
+      } else {
+        body = '';
+        consumed = end + 4;
+      }
+      this.buf = this.buf.subarray(consumed!);
+      const p = this.pending;
+      this.pending = null;
+      p.resolve({ status, body });
+    }
+  }
+
+  close(): void {
+    this.sock?.destroy();
+  }
+}
+
+/** A pool of keep-alive connections with a FIFO of waiting requests. */
+export class HttpPool {
+  private conns: Conn[] = [];
+  private idle: Conn[] = [];
+  private waiting: ((c: Conn) => void)[] = [];
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly size: number,
+  ) {}
+
+  async open(): Promise<void> {
+    for (let i = 0; i < this.size; i++) {
+      const c = new Conn(this.host, this.port);
+      await c.open();
+      this.conns.push(c);
+      this.idle.push(c);
+    }
+  }
+
+  private async take(): Promise<Conn> {
+    const c = this.idle.pop();
+    if (c) return c;
+    return new Promise((r) => this.waiting.push(r));
+  }
+
+  private async give(c: Conn): Promise<void> {
+    if (c.dead) {
+      c = new Conn(this.host, this.port);
+      try {
+        await c.open();
+      } catch {
+        setTimeout(() => void this.give(c), 200);
+        return;
+      }
+    }
+    const w = this.waiting.shift();
+    if (w) w(c);
+    else this.idle.push(c);
+  }
+
+  async request(method: string, path: string, body?: unknown, token?: string): Promise<HttpResult> {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const raw =
+      `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n` +
+      (token ? `Authorization: Bearer ${token}\r\n` : '') +
+      (body === undefined ? 'Content-Length: 0\r\n' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n`) +
+      '\r\n' +
+      payload;
+    const c = await this.take();
+    try {
+      return await c.send(raw);
+    } finally {
+      void this.give(c);
+    }
+  }
+
+  close(): void {
+    for (const c of this.conns) c.close();
+  }
+}
+
+/** An SSE reader: counts events by name. */
+export function openSse(host: string, port: number, path: string, token: string, counts: Map<string, number>): Promise<Socket> {
+  return new Promise((res, rej) => {
+    const s = connect({ host, port }, () => {
+      s.write(`GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`);
+    });
+    let text = '';
+    let ok = false;
+    s.on('data', (d) => {
+      text += d.toString('utf8');
+      if (!ok && /^HTTP\/1\.1 200/.test(text)) {
+        ok = true;
+        res(s);
+      } else if (!ok && /^HTTP\/1\.1 [^2]/.test(text)) rej(new Error(`SSE refused: ${text.slice(0, 300)}`));
+      let i;
+      while ((i = text.indexOf('\n\n')) >= 0) {
+        const block = text.slice(0, i);
+        text = text.slice(i + 2);
+        const m = /(?:^|\n)event: ?([^\n]+)/.exec(block);
+        if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+      }
+    });
+    s.on('error', rej);
+  });
+}
+
+// ------------------------------------------------------------------ helpers
+
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  if (!sorted.length) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface ServerProc {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns `assay serve` on the URL and waits for /readyz. */
+export async function spawnServer(db: string, dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProc> {
+  let out = '';
+  const child = spawn(process.execPath, ['bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: ROOT,
+    env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'warn', ASSAY_SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out = (out + d).slice(-20000)));
+  child.stderr!.on('data', (d) => (out = (out + d).slice(-20000)));
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  let gone: number | null | undefined;
+  void exited.then((c) => (gone = c));
+  const t0 = Date.now();
+  for (;;) {
+    if (gone !== undefined) throw new Error(`assay serve exited (${gone}) before it was ready:\n${out}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() - t0 > 90_000) {
+      child.kill('SIGKILL');
+      throw new Error(`assay serve not ready in 90 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, port, output: () => out, exited };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export async function pool<T>(items: T[], limit: number, fn: (t: T, i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+export interface PreparedDb {
+  url: string;
+  dataDir: string;
+  cleanup: () => Promise<void>;
+}
+
+/** A fresh database: a SQLite file, or a database on an embedded PostgreSQL (or DATABASE_URL). */
+export async function prepareDb(kind: 'sqlite' | 'postgres'): Promise<PreparedDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+  if (kind === 'sqlite') return { url: `sqlite:${join(dataDir, 'assay.db')}`, dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const { startEmbeddedPostgres } = await import('../tests/support/postgres.ts');
+  const pgmod = (await import('pg')).default;
+  let admin: string;
+  let stop = async () => {};
+  if (process.env.DATABASE_URL) admin = process.env.DATABASE_URL;
+  else {
+    const pg = await startEmbeddedPostgres();
+    admin = pg.url;
+    stop = pg.stop;
+  }
+  const name = `assay_bench_${Date.now().toString(36)}`;
+  const c = new pgmod.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    dataDir,
+    cleanup: async () => {
+      await stop().catch(() => undefined);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface BenchExam {
+  eventId: string;
+  itemIds: string[];
+  keys: Record<string, string>;
+  candidates: { ticketCode: string; pin: string }[];
+  rooms: string[];
+  proctor: { username: string; password: string };
+}
+
+/** Migrates the database and creates the exam, the roster (rooms of `roomSize`) and a proctor. */
+export async function seedBenchExam(url: string, dataDir: string, candidates: number, items: number, roomSize: number, opts: { maxTimeSeconds?: number; closesInMs?: number } = {}): Promise<BenchExam> {
+  const config = loadConfig({ env: { ASSAY_DB: url, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'silent' } });
+  const secret = ensureSecret(config);
+  const store = await openStore(url);
+  await store.migrate();
+  const fx = await createExamFixture(store, { items, candidates, secret, code: 'BENCH', maxTimeSeconds: opts.maxTimeSeconds ?? 3 * 3600, closesAt: Date.now() + (opts.closesInMs ?? 6 * 3600_000) });
+  // Rooms of roomSize candidates, one proctor watching all of them.
+  const password = 'bench-proctor-password-2026';
+  const proctor = await store.users.create({ username: 'bench-proctor', passwordHash: await hashPassword(password), role: 'proctor' });
+  const rosterRows = await store.events.listRoster(fx.event.id);
+  const rooms: string[] = [];
+  const byTicket = new Map(rosterRows.map((r) => [r.ticketCode, r]));
+  for (let i = 0; i < fx.candidates.length; i += roomSize) {
+    const room = i === 0 ? (await store.events.listRooms(fx.event.id))[0]! : await store.events.createRoom({ eventId: fx.event.id, name: `R${rooms.length + 1}` });
+    rooms.push(room.id);
+    await store.events.addProctor(room.id, proctor.id);
+    if (i > 0) {
+      await store.transaction(async (tx) => {
+        for (const c of fx.candidates.slice(i, i + roomSize)) await tx.events.updateRosterEntry(byTicket.get(c.ticketCode)!.id, { roomId: room.id });
+      });
+    }
+  }
+  await store.close();
+  return { eventId: fx.event.id, itemIds: fx.itemIds, keys: fx.keys, candidates: fx.candidates, rooms, proctor: { username: 'bench-proctor', password } };
+}
+
+/** Reads every stored answer of the event: key `sessionId|item|seq` -> {count, value}. */
+export async function storedAnswers(url: string, eventId: string): Promise<Map<string, { n: number; value: string }>> {
+  const store = await openStore(url);
+  try {
+    const rows = await store.raw.query<{ session_id: string; item_identifier: string; client_seq: number; value: unknown }>(
+      'SELECT r.session_id, r.item_identifier, r.client_seq, r.value FROM responses r JOIN exam_sessions s ON s.id = r.session_id WHERE s.event_id = ?',
+      [eventId],
+    );
+    const m = new Map<string, { n: number; value: string }>();
+    for (const r of rows) {
+      const k = `${r.session_id}|${r.item_identifier}|${Number(r.client_seq)}`;
+      const v = typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
+      const e = m.get(k);
+      if (e) e.n++;
+      else m.set(k, { n: 1, value: v });
+    }
+    return m;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Compares acknowledged answers with the database. */
+export function verify(acked: Map<string, string>, stored: Map<string, { n: number; value: string }>): { lost: number; duplicates: number; mismatched: number } {
+  let lost = 0;
+  let mismatched = 0;
+  for (const [k, v] of acked) {
+    const s = stored.get(k);
+    if (!s) lost++;
+    else if (s.value !== v && s.value !== JSON.stringify(JSON.parse(v))) mismatched++;
+  }
+  let duplicates = 0;
+  for (const s of stored.values()) if (s.n > 1) duplicates += s.n - 1;
+  return { lost, duplicates, mismatched };
+}
+
+// ------------------------------------------------------------------ one candidate
+
+export interface RunStats {
+  latencies: number[];
+  acked: Map<string, string>;
+  errors: number;
+  errorSamples: string[];
+  answersSent: number;
+}
+
+export function newStats(): RunStats {
+  return { latencies: [], acked: new Map(), errors: 0, errorSamples: [], answersSent: 0 };
+}
+
+export function noteError(st: RunStats, what: string): void {
+  st.errors++;
+  if (st.errorSamples.length < 8) st.errorSamples.push(what.slice(0, 300));
+}
+
+/** Answers every item once (and changes some), with think time; returns when done or at `stopAt`. */
+export async function answerAll(
+  http: HttpPool,
+  st: RunStats,
+  c: { token: string; sessionId: string; items: string[]; seq: Map<string, number> },
+  thinkMs: number,
+  stopAt: number,
+  rnd: () => number,
+): Promise<void> {
+  const order = [...c.items];
+  const changes = order.filter(() => rnd() < 0.15);
+  const plan = [...order, ...changes];
+  await sleep(rnd() * thinkMs);
+  for (let i = 0; i < plan.length; i++) {
+    if (Date.now() >= stopAt) return;
+    const item = plan[i]!;
+    const seq = (c.seq.get(item) ?? 0) + 1;
+    c.seq.set(item, seq);
+    const value = CHOICES[Math.floor(rnd() * 4)]!;
+    const t = performance.now();
+    st.answersSent++;
+    try {
+      const r = await http.request('POST', '/api/delivery/session/answers', { itemId: item, value, clientSeq: seq }, c.token);
+      if (r.status === 200) {
+        st.latencies.push(performance.now() - t);
+        st.acked.set(`${c.sessionId}|${item}|${seq}`, JSON.stringify(value));
+      } else noteError(st, `answer ${r.status} ${r.body}`);
+    } catch (e) {
+      noteError(st, `answer: ${(e as Error).message}`);
+    }
+    if (i % 10 === 9) {
+      try {
+        const r = await http.request('POST', '/api/delivery/session/heartbeat', {}, c.token);
+        if (r.status !== 200) noteError(st, `heartbeat ${r.status} ${r.body}`);
+      } catch (e) {
+        noteError(st, `heartbeat: ${(e as Error).message}`);
+      }
+    }
+    await sleep(thinkMs * (0.5 + rnd()));
+  }
+}
+
+export function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+// ------------------------------------------------------------------ main
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, def: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
+  };
+  const N = Number(opt('candidates', '2000'));
+  const S = Number(opt('seconds', '20'));
+  const db = opt('db', 'sqlite') as 'sqlite' | 'postgres';
+  const items = Number(opt('items', '40'));
+  const conns = Number(opt('connections', '256'));
+  const roomSize = Number(opt('room-size', '500'));
+  if (!['sqlite', 'postgres'].includes(db) || !(N > 0) || !(S > 0)) {
+    console.error('usage: npm run bench:load -- --candidates N --seconds S --db sqlite|postgres');
+    process.exit(2);
+  }
+  console.log(`bench:load — ${N} candidates × ${items} items, ${S} s answer phase, ${db}, ${conns} connections (load generator on the same shared 2-core machine: figures are pessimistic)`);
+  const prepared = await prepareDb(db);
+  let server: ServerProc | undefined;
+  const http: { pool?: HttpPool } = {};
+  const sse: Socket[] = [];
+  try {
+    const t0 = Date.now();
+    const exam = await seedBenchExam(prepared.url, prepared.dataDir, N, items, roomSize);
+    console.log(`seeded ${N} candidates in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const port = await freePort();
+    server = await spawnServer(prepared.url, prepared.dataDir, port);
+    http.pool = new HttpPool('127.0.0.1', port, Math.min(conns, N * 2));
+    await http.pool.open();
+    const st = newStats();
+
+    // Proctor streams (one per room), opened before the bell.
+    const proctorLogin = await http.pool.request('POST', '/api/auth/login', { username: exam.proctor.username, password: exam.proctor.password, bearer: true });
+    const proctorToken = (JSON.parse(proctorLogin.body) as { token: string }).token;
+    const sseCounts = new Map<string, number>();
+    for (const room of exam.rooms) sse.push(await openSse('127.0.0.1', port, `/api/proctor/events/${exam.eventId}/stream?roomId=${room}`, proctorToken, sseCounts));
+
+    // 1. Logins at the start bell.
+    const cands: { token: string; sessionId: string; items: string[]; seq: Map<string, number> }[] = new Array(N);
+    let tl = Date.now();
+    let loginErrors = 0;
+    await pool(exam.candidates, conns, async (c, i) => {
+      try {
+        const r = await http.pool!.request('POST', '/api/auth/candidate-login', { ticketCode: c.ticketCode, pin: c.pin, bearer: true });
+        if (r.status === 200) cands[i] = { token: (JSON.parse(r.body) as { token: string }).token, sessionId: '', items: [], seq: new Map() };
+        else {
+          loginErrors++;
+          noteError(st, `login ${r.status} ${r.body}`);
+        }
+      } catch (e) {
+        loginErrors++;
+        noteError(st, `login: ${(e as Error).message}`);
+      }
+    });
+    const loginSeconds = (Date.now() - tl) / 1000;
+    console.log(`logins:       ${N - loginErrors}/${N} in ${fmt(loginSeconds)} s = ${fmt((N - loginErrors) / loginSeconds, 0)}/s        (goal: 20,000 within 60 s = 333/s)`);
+
+    // 2. Start.
+    tl = Date.now();
+    await pool(cands.map((c, i) => [c, i] as const).filter(([c]) => c), conns, async ([c]) => {
+      try {
+        const r = await http.pool!.request('POST', '/api/delivery/session/start', undefined, c.token);
+        if (r.status !== 200) return noteError(st, `start ${r.status} ${r.body}`);
+        const v = JSON.parse(r.body) as { sessionId: string; items: { key: string }[] };
+        c.sessionId = v.sessionId;
+        c.items = v.items.map((x) => x.key);
+      } catch (e) {
+        noteError(st, `start: ${(e as Error).message}`);
+      }
+    });
+    console.log(`starts:       ${N} in ${fmt((Date.now() - tl) / 1000)} s`);
+
+    // 3. Answers with compressed think time.
+    const active = cands.filter((c) => c?.sessionId);
+    const steps = items * 1.15 + items / 10;
+    const thinkMs = (S * 1000) / (steps + 1);
+    const startAt = Date.now();
+    const stopAt = startAt + S * 1000 * 1.5;
+    const rnd = mulberry(42);
+    const cpu0 = process.cpuUsage();
+    await Promise.all(active.map((c) => answerAll(http.pool!, st, c, thinkMs, stopAt, rnd)));
+    const answerSeconds = (Date.now() - startAt) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const lat = Float64Array.from(st.latencies).sort();
+    const acknowledged = st.acked.size;
+    const answersPerSecond = acknowledged / answerSeconds;
+    const p50Ms = percentile(lat, 50);
+    const p99Ms = percentile(lat, 99);
+    console.log(`answers:      ${acknowledged} acknowledged of ${st.answersSent} sent in ${fmt(answerSeconds)} s (load generator used ${fmt((cpu.user + cpu.system) / 1e6)} s CPU)`);
+    console.log(`answers/s:    ${fmt(answersPerSecond, 0)}        (goal: ≥ ${db === 'sqlite' ? '10,000 on SQLite synchronous=FULL' : '5,000 on PostgreSQL synchronous_commit=on'})`);
+    console.log(`latency:      p50 ${fmt(p50Ms)} ms, p99 ${fmt(p99Ms)} ms        (goal: p99 ≤ 50 ms)`);
+    console.log(`concurrent:   ${active.length} sessions in progress with ${sse.length} proctor SSE streams open (goal: 20,000); SSE events received: ${[...sseCounts].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+
+    // 4. Submissions at the end bell.
+    tl = Date.now();
+    let submitted = 0;
+    await pool(active, conns, async (c) => {
+      try {
+        const r = await http.pool!.request('POST', '/api/delivery/session/submit', undefined, c.token);
+        if (r.status === 200) submitted++;
+        else noteError(st, `submit ${r.status} ${r.body}`);
+      } catch (e) {
+        noteError(st, `submit: ${(e as Error).message}`);
+      }
+    });
+    const submitSeconds = (Date.now() - tl) / 1000;
+    console.log(`submissions:  ${submitted}/${active.length} in ${fmt(submitSeconds)} s = ${fmt(submitted / submitSeconds, 0)}/s        (goal: 20,000 within 60 s = 333/s, none lost)`);
+
+    for (const s of sse) s.destroy();
+    http.pool.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    server = undefined;
+
+    // 5. Every acknowledged answer exactly once.
+    const stored = await storedAnswers(prepared.url, exam.eventId);
+    const v = verify(st.acked, stored);
+    console.log(`verify:       lost ${v.lost}, duplicates ${v.duplicates}, wrong value ${v.mismatched} (goal: 0, 0, 0); ${stored.size} answers stored`);
+    if (st.errorSamples.length) console.log(`error samples:\n  ${st.errorSamples.join('\n  ')}`);
+    console.log(
+      JSON.stringify({
+        answersPerSecond: Math.round(answersPerSecond),
+        p50Ms: Number(p50Ms.toFixed(2)),
+        p99Ms: Number(p99Ms.toFixed(2)),
+        errors: st.errors,
+        acknowledged,
+        lost: v.lost,
+        duplicates: v.duplicates,
+        wrongValue: v.mismatched,
+        candidates: N,
+        db,
+        loginsPerSecond: Math.round((N - loginErrors) / loginSeconds),
+        loginSeconds: Number(loginSeconds.toFixed(2)),
+        submissionsPerSecond: Math.round(submitted / submitSeconds),
+        submitSeconds: Number(submitSeconds.toFixed(2)),
+        sseStreams: sse.length,
+        sseEvents: [...sseCounts.values()].reduce((a, b) => a + b, 0),
+      }),
+    );
+  } finally {
+    for (const s of sse) s.destroy();
+    http.pool?.close();
+    if (server) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await prepared.cleanup();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/load.ts')) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  });
+}
