@@ -82,6 +82,18 @@ describe('assay cat', () => {
     const again = await capture(() => catRun(['simulate', '--params', params, '--grid', '-1:1:1', '--replications', '20', '--design', design, '--seed', '3']));
     expect({ ...JSON.parse(again.out), seconds: 0 }).toEqual({ ...out, seconds: 0 });
   });
+  it('next prints one catStep result', async () => {
+    const r = await capture(() => catRun(['next', '--params', params, '--design', design, '--responses', '{"i30": 1, "i31": 0}', '--seed', '5']));
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.kind).toBe('item');
+    expect(['i30', 'i31']).not.toContain(out.itemId);
+    expect(typeof out.theta).toBe('number');
+    const bad = await capture(() => catRun(['next', '--params', params, '--responses', '[{"itemId": "zzz", "category": 1}]']));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/responses\[0\]: item 'zzz' is not in the CAT bank/);
+  });
+
   it('sympson-hetter prints a design with exposure parameters', async () => {
     const r = await capture(() => catRun(['sympson-hetter', '--params', params, '--rmax', '0.3', '--simulees', '200', '--iterations', '3', '--design', design]));
     expect(r.code).toBe(0);

@@ -3,7 +3,8 @@
  *   [--design DESIGN.json] [--seed N] [--item-rates] [--records]`
  * `assay cat sympson-hetter --params PARAMS.json --rmax R [--design DESIGN.json] [--simulees N]
  *   [--iterations K] [--seed N]`
- * Monte-Carlo CAT studies with the production step function (analytics/cat), JSON on stdout.
+ * `assay cat next --params PARAMS.json [--design DESIGN.json] [--responses JSON] [--seed N] [--prior-theta T]`
+ * Monte-Carlo CAT studies and single steps with the production step function (analytics/cat), JSON on stdout.
  */
 import { readFileSync } from 'node:fs';
 import { ParametersError } from '../../../analytics/irt/model.ts';
@@ -11,11 +12,15 @@ import { CatError, prepareBank } from '../../../analytics/cat/bank.ts';
 import { parseCatDesign } from '../../../analytics/cat/design.ts';
 import { catItemsFromCsv, catItemsFromParameters } from '../../../analytics/cat/params.ts';
 import { gridThetas, normalThetas, simulateCat, sympsonHetterParameters } from '../../../analytics/cat/simulate.ts';
-import type { CatDesign } from '../../../analytics/cat/types.ts';
+import { mulberry32 } from '../../../analytics/cat/rng.ts';
+import { catStep } from '../../../analytics/cat/step.ts';
+import type { CatDesign, CatResponse } from '../../../analytics/cat/types.ts';
 
-export const summary = 'adaptive testing studies: cat simulate --params PARAMS.json, cat sympson-hetter';
+export const summary = 'adaptive testing: cat next (one step), cat simulate (Monte-Carlo study), cat sympson-hetter';
 
 const USAGE = `Usage:
+  assay cat next --params PARAMS.json [--design DESIGN.json] [--responses JSON] [--seed N]
+                     (one catStep: responses as [{"itemId": "I1", "category": 1}, ...] or {"I1": 1, ...})
   assay cat simulate --params PARAMS.json [--simulees N | --grid LO:HI:STEP [--replications R]]
                      [--design DESIGN.json] [--seed N] [--item-rates] [--records]
   assay cat sympson-hetter --params PARAMS.json --rmax R [--design DESIGN.json]
@@ -73,6 +78,30 @@ function loadBank(path: string): { items: ReturnType<typeof catItemsFromParamete
   return { items, population: pop && Number.isFinite(pop.mean) && pop.sd > 0 ? pop : { mean: 0, sd: 1 } };
 }
 
+/** `[{"itemId", "category"}]` or `{"ITEM": category}` (insertion order = answer order). */
+function parseResponsesArg(text: string): CatResponse[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--responses: not valid JSON (${(e as Error).message})`);
+  }
+  if (Array.isArray(doc)) {
+    return doc.map((r, i) => {
+      const o = r as Record<string, unknown>;
+      if (typeof o?.itemId !== 'string' || typeof o.category !== 'number') throw new UsageError(`--responses[${i}]: expected {"itemId": string, "category": number}`);
+      return { itemId: o.itemId, category: o.category };
+    });
+  }
+  if (doc && typeof doc === 'object') {
+    return Object.entries(doc as Record<string, unknown>).map(([itemId, c]) => {
+      if (typeof c !== 'number') throw new UsageError(`--responses: item '${itemId}' must map to a category number`);
+      return { itemId, category: c };
+    });
+  }
+  throw new UsageError('--responses must be a JSON array or object');
+}
+
 function parseGrid(spec: string): [number, number, number] {
   const parts = spec.split(':').map(Number);
   if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x)) || !(parts[2] > 0) || parts[0] > parts[1]) {
@@ -84,19 +113,32 @@ function parseGrid(spec: string): [number, number, number] {
 export async function run(args: string[]): Promise<number> {
   try {
     const [sub, ...rest] = args;
-    if (sub !== 'simulate' && sub !== 'sympson-hetter') {
+    if (sub !== 'simulate' && sub !== 'sympson-hetter' && sub !== 'next') {
       console.error(sub && sub !== '--help' ? `assay cat: unknown subcommand '${sub}'\n${USAGE}` : USAGE);
       return 2;
     }
     const { positional, opts } = parseArgs(rest);
     if (positional.length) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    const known = sub === 'simulate' ? ['params', 'simulees', 'grid', 'replications', 'design', 'seed', 'item-rates', 'records'] : ['params', 'rmax', 'design', 'simulees', 'iterations', 'seed'];
+    const known =
+      sub === 'simulate'
+        ? ['params', 'simulees', 'grid', 'replications', 'design', 'seed', 'item-rates', 'records']
+        : sub === 'next'
+          ? ['params', 'design', 'responses', 'seed', 'prior-theta']
+          : ['params', 'rmax', 'design', 'simulees', 'iterations', 'seed'];
     for (const k of Object.keys(opts)) if (!known.includes(k)) throw new UsageError(`unknown option --${k} for 'cat ${sub}'`);
     if (!opts.params) throw new UsageError('--params PARAMS.json is required');
     const { items, population } = loadBank(opts.params);
     const design: CatDesign = opts.design ? parseCatDesign(readText(opts.design, 'design')) : {};
     const seed = intOpt(opts, 'seed', 1, 0);
     const bank = prepareBank(items);
+    if (sub === 'next') {
+      const responses = parseResponsesArg(opts.responses ?? '[]');
+      const priorTheta = opts['prior-theta'] !== undefined ? Number(opts['prior-theta']) : undefined;
+      if (priorTheta !== undefined && !Number.isFinite(priorTheta)) throw new UsageError(`--prior-theta must be a number, got '${opts['prior-theta']}'`);
+      const r = catStep(bank, design, { responses, ...(priorTheta !== undefined ? { priorTheta } : {}) }, mulberry32(seed));
+      console.log(JSON.stringify(r));
+      return 0;
+    }
     if (sub === 'sympson-hetter') {
       const rmax = Number(opts.rmax);
       if (!(rmax > 0 && rmax <= 1)) throw new UsageError(`--rmax must be a rate in (0, 1], got '${opts.rmax ?? ''}'`);
