@@ -139,6 +139,29 @@ describe('catStep contract', () => {
     }
   });
 
+  it('KL selection picks the item with the largest KL information over θ̂ ± 3/√n (Chang & Ying 1996), computed directly', () => {
+    const rng = mulberry32(23);
+    for (let trial = 0; trial < 10; trial++) {
+      const responses: CatResponse[] = [];
+      const n = 1 + Math.floor(rng() * 15);
+      for (let r = 0; r < n; r++) responses.push({ itemId: items[(trial * 31 + r * 7) % items.length].id, category: rng() < 0.5 ? 1 : 0 });
+      const res = catStep(bank, { selection: { method: 'kl' } }, { responses }, mulberry32(trial));
+      if (res.kind !== 'item') throw new Error('expected an item');
+      const half = 3 / Math.sqrt(n);
+      const nodes = Array.from(bank.nodes).filter((x) => x >= res.theta - half && x <= res.theta + half);
+      const kl = (it: CatItem) => {
+        const p0 = 1 / (1 + Math.exp(-it.a * (res.theta - it.b!)));
+        return nodes.reduce((s, t) => {
+          const p = 1 / (1 + Math.exp(-it.a * (t - it.b!)));
+          return s + p0 * Math.log(p0 / p) + (1 - p0) * Math.log((1 - p0) / (1 - p));
+        }, 0);
+      };
+      const answered = new Set(responses.map((x) => x.itemId));
+      const best = items.filter((it) => !answered.has(it.id)).reduce((m, it) => (kl(it) > kl(m) ? it : m));
+      expect(res.itemId).toBe(best.id);
+    }
+  });
+
   it('refuses responses that do not fit the bank, naming the response', () => {
     expect(() => catStep(bank, {}, { responses: [{ itemId: 'nope', category: 1 }] }, mulberry32(1))).toThrow(/responses\[0\]: item 'nope' is not in the CAT bank/);
     expect(() => catStep(bank, {}, { responses: [{ itemId: 'S1', category: 2 }] }, mulberry32(1))).toThrow(CatError);
