@@ -18,9 +18,32 @@ describe('XML safety', () => {
     expect(readXml(bomb).problems[0].code).toBe('xml.dtdRefused');
   });
 
-  it('leaves unknown entity references as text (no expansion)', () => {
-    const r = readXml('<p>a &nbsp; b &amp; c &#233;</p>');
-    expect(r.root!.children).toEqual(['a &nbsp; b & c é']);
+  it('decodes predefined and numeric references and refuses undefined entities', () => {
+    expect(readXml('<p>b &amp; c &#233;&#x1EA1; <![CDATA[<&>]]></p>').root!.children).toEqual(['b & c éạ <&>']);
+    const r = readXml('<p>\n a &nbsp; b</p>');
+    expect(r.problems[0]).toMatchObject({ code: 'xml.entity', line: 2, column: 4 });
+    expect(r.problems[0].message).toContain('&#160;');
+    expect(readXml('<p a="x &amp; y&#10;z"/>').root!.attrs.a).toBe('x & y\nz');
+  });
+
+  it('checks well-formedness with positions', () => {
+    const cases: [string, RegExp][] = [
+      ['<a><b></a>', /expected closing tag <\/b>/],
+      ['<a x="1" x="2"/>', /appears twice/],
+      ['<a x="1"y="2"/>', /separated by spaces/],
+      ['<a x=1/>', /malformed start tag/],
+      ['<a>1 < 2</a>', /&lt;/],
+      ['<a>AT&T</a>', /&amp;/],
+      ['<a/><b/>', /only one root/],
+      ['<a>', /not closed/],
+      ['text<a/>', /outside the root/],
+      ['<a><!-- x </a>', /comment is not closed/],
+    ];
+    for (const [xml, re] of cases) {
+      const p = readXml(xml).problems[0];
+      expect(p?.message, xml).toMatch(re);
+      expect(p.line, xml).toBe(1);
+    }
   });
 
   it('enforces size and depth limits', () => {
