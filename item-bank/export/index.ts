@@ -1,6 +1,5 @@
 /** Export of items, tests and banks as QTI 3.0 content packages. */
 export { exportPackage, toQti3 } from './package.ts';
 export type { ExportInput, ExportItem, ExportTest, ExportResult } from './package.ts';
-export { writeQti3, qti3TemplateUrl, QTI3_NS } from './qti3.ts';
 export { writeManifest } from './manifest.ts';
 export { exportInputFrom } from './from-import.ts';

@@ -4,7 +4,14 @@
  */
 import type { ItemMetadata } from '../model/types.ts';
 import { ASSAY_METADATA_NS } from '../package/metadata.ts';
-import { escapeAttr, escapeText } from './qti3.ts';
+
+function escapeText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+}
 
 export const CP3_NS = 'http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1';
 export const LOM_NS = 'http://ltsc.ieee.org/xsd/LOM';

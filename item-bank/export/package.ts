@@ -6,10 +6,10 @@
  */
 import { zipSync, type Zippable } from 'fflate';
 import { readXml } from '../xml/parse.ts';
+import { convertTree, nodeToXml } from '../serialize/xml.ts';
 import type { ItemMetadata } from '../model/types.ts';
 import { checkEntryPath, dirOf, resolveHref } from '../package/paths.ts';
 import { problem, type Problem } from '../package/problem.ts';
-import { writeQti3 } from './qti3.ts';
 import { writeManifest, type ManifestResourceOut } from './manifest.ts';
 
 export interface ExportItem {
@@ -57,7 +57,8 @@ export function toQti3(xml: string, path: string, problems: Problem[]): string |
     for (const p of r.problems) problems.push(problem(path, p.severity, p.code, p.message, p.line ?? 0, p.column ?? 0));
     return undefined;
   }
-  return r.qti3 ? xml : writeQti3(r.root);
+  // QTI-CORE's writer: qti- names, 3.0 namespace, template URLs, qti-content-body wrapping.
+  return r.qti3 ? xml : `<?xml version="1.0" encoding="UTF-8"?>\n${nodeToXml(convertTree(r.root, '3.0'))}\n`;
 }
 
 function safeName(id: string): string {
