@@ -8,9 +8,10 @@ import { ensureSecret, loadConfig, ConfigError, type Config } from './config.ts'
 import type { Logger } from './logger.ts';
 import { openStore, StoreUrlError } from './store/index.ts';
 import type { Store } from './store/types.ts';
-import { buildDeps, type AppDeps } from './http/deps.ts';
-import { createApp } from './http/app.ts';
-import { needsSeed, seedDemo, readDemoLogins, type DemoLogins } from './seed/demo.ts';
+// The HTTP stack and the seed are imported lazily, so the small CLI commands that share this
+// file (migrate, users, audit) start fast.
+import type { AppDeps } from './http/deps.ts';
+import type { DemoLogins } from './seed/demo.ts';
 
 export interface RunningServer {
   url: string;
@@ -35,6 +36,11 @@ export async function openMigratedStore(config: Config): Promise<Store> {
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const [{ buildDeps }, { createApp }, { needsSeed, seedDemo, readDemoLogins }] = await Promise.all([
+    import('./http/deps.ts'),
+    import('./http/app.ts'),
+    import('./seed/demo.ts'),
+  ]);
   const secret = ensureSecret(config);
   const store = await openMigratedStore(config);
   const deps = buildDeps(config, logger, store, secret);
