@@ -205,7 +205,7 @@ export function simulateCat(
     length: { mean: sumLen / N, min: minLen, max: maxLen },
     stopReasons,
     exposure: {
-      max: Math.max(...rates),
+      max: rates.reduce((m, r) => (r > m ? r : m), 0),
       mean: sumR / bank.n,
       unused: rates.filter((r) => r === 0).length,
       poolUsage: rates.filter((r) => r > 0).length / bank.n,

@@ -158,7 +158,7 @@ export function mantelHaenszelDif(
   const focals = opts.focal ?? [...counts.keys()].filter((g) => g !== reference).sort();
   for (const f of focals) if (!counts.has(f)) throw new RangeError(`focal group '${f}' does not occur in the grouping column`);
   if (focals.includes(reference)) throw new RangeError(`group '${reference}' cannot be both reference and focal`);
-  const maxTotal = Math.max(...totals);
+  const maxTotal = totals.reduce((m, t) => (t > m ? t : m), 0);
 
   const stage = (focal: string, excluded: readonly number[]): DifItemResult[] =>
     itemIds.map((id, j) => {
