@@ -54,7 +54,13 @@ export const catDesignSchema = z
       .refine((c) => !c.labels || c.labels.length === c.cuts.length + 1, 'labels must number one more than cuts')
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    // a-stratified stages are fractions of the test length, so the length must be known.
+    if (d.selection?.method === 'astrat' && d.stop?.maxItems === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stop', 'maxItems'], message: 'a-stratified selection needs stop.maxItems (stages are fractions of the test length)' });
+    }
+  });
 
 /** Validates a design (JSON text or object). Throws CatError listing each bad field by path. */
 export function parseCatDesign(input: string | unknown): CatDesign {

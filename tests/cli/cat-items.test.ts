@@ -107,6 +107,8 @@ describe('assay cat', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/design\.stop\.maxItems/);
     expect(r.err).toMatch(/design\.selection\.method/);
+    const astrat = file('astrat.json', JSON.stringify({ selection: { method: 'astrat' } }));
+    expect((await capture(() => catRun(['simulate', '--params', params, '--design', astrat]))).err).toMatch(/design\.stop\.maxItems: a-stratified selection needs stop\.maxItems/);
     const badParams = file('bp.json', JSON.stringify({ model: '2pl', items: [{ id: 'x', a: -1, b: 0 }] }));
     expect((await capture(() => catRun(['simulate', '--params', badParams]))).err).toMatch(/items\[0\].*"a" must be > 0/);
     expect((await capture(() => catRun(['simulate', '--params', params, '--grid', '3:1:1']))).err).toMatch(/--grid must be LO:HI:STEP/);
