@@ -41,6 +41,8 @@ export const routeModules: RouteModule[] = [
   careerRoutes,
 ];
 
+const UI_CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
 const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;
 
 /** Builds the app. Does not listen: see engine/server.ts. */
@@ -151,6 +153,8 @@ function mountUi(app: OpenAPIHono<AppEnv>, uiDir: string): void {
     const body = page(file) ?? page(join(uiDir, 'index.html'));
     if (!body) return c.text('The UI is not built: run `npm run build:ui` (npm start does it for you).', 503);
     c.header('Cache-Control', 'no-cache');
+    // The apps are same-origin bundles: nothing inline, nothing from elsewhere.
+    c.header('Content-Security-Policy', UI_CSP);
     return c.html(body);
   };
   app.get('/', (c) => html(c, join(uiDir, 'index.html')));
