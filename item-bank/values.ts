@@ -220,7 +220,8 @@ export function checkResponse(decl: VariableDeclarationBase | undefined, json: J
   const bt = decl.baseType!;
   const isPairLike = bt === 'point' || bt === 'pair' || bt === 'directedPair';
   if (decl.cardinality === 'single') {
-    if (Array.isArray(json) && !(isPairLike && json.length === 2 && !Array.isArray(json[0]))) {
+    // a flat array is the value itself for point/pair types ([x, y], ["A", "B"]); nested arrays are a list
+    if (Array.isArray(json) && !(isPairLike && json.length > 0 && !Array.isArray(json[0]))) {
       throw new QtiResponseError('wrong_cardinality', id, `response '${id}' has single cardinality: expected one ${bt} value, got a list`);
     }
     const p = primitiveFromJson(bt, json);
