@@ -77,6 +77,8 @@ describe.each(dialects)('item bank import/export on $name', ({ url: makeUrl, dro
       expect(byId.get(item.identifier)!.metadata).toEqual(item.metadata);
     }
     expect(back.tests.map((t) => t.test.identifier)).toEqual(['mixed-test']);
+    const stored = (await h.store.tests.list({ bankId: bank.id }))[0];
+    expect((stored.model as { itemIdentifiers: Record<string, string> }).itemIdentifiers).toMatchObject({ 'geo-capital': 'geo-capital', 'phy-tf-cluster': 'phy-tf-cluster' });
   });
 
   it('HTTP: upload, list, versions, preview without keys, media, export; candidates refused', async () => {

@@ -86,6 +86,7 @@ export async function importValidated(store: Store, v: ValidationResult, opts: {
     const f = v.package?.files.get(m);
     if (f && !mediaHash.has(m)) mediaHash.set(m, sha256(f.bytes));
   }
+  const identifierByPath = new Map(v.items.map((i) => [i.path, i.item.identifier]));
   await store.transaction(async (tx) => {
     const bank = (await tx.itemBanks.getBankByCode(opts.bank)) ?? (await tx.itemBanks.createBank({ code: opts.bank, name: opts.bankName ?? opts.bank, language: v.package?.manifest.metadata.language ?? null, subject: v.package?.manifest.metadata.subject ?? null }));
     summary.bank = { id: bank.id, code: bank.code, name: bank.name };
@@ -120,7 +121,10 @@ export async function importValidated(store: Store, v: ValidationResult, opts: {
       // the same test into another bank makes a version owned by that bank.
       const contentHash = sha256([bank.id, t.xml, canonicalJson(json(t.itemPaths))].join('\n'));
       const existed = await tx.tests.latest(t.test.identifier);
-      const r = await tx.tests.save({ bankId: bank.id, identifier: t.test.identifier, title: t.test.title || null, qtiXml: t.xml, model: json({ path: t.path, itemPaths: t.itemPaths, metadata: t.test.metadata }), contentHash });
+      // itemIdentifiers: assessmentItemRef identifier -> item identifier in this bank (refs and
+      // hrefs need not match the items' own identifiers).
+      const itemIdentifiers = Object.fromEntries(Object.entries(t.itemPaths).map(([ref, path]) => [ref, identifierByPath.get(path) ?? ref]));
+      const r = await tx.tests.save({ bankId: bank.id, identifier: t.test.identifier, title: t.test.title || null, qtiXml: t.xml, model: json({ path: t.path, itemPaths: t.itemPaths, itemIdentifiers, metadata: t.test.metadata }), contentHash });
       summary.tests[!existed ? 'new' : r.status === 'unchanged' ? 'unchanged' : 'newVersion']++;
     }
   });
