@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { buildSyntheticDataset } from '../fixtures/career/dataset.ts';
 import { generateCohort } from '../fixtures/career/generator.ts';
 import { CareerModel, evaluateModel, explainByOcclusion, extractFeatures, toMatrix, defaultLabels, ensureBackend } from '../analytics/career/index.ts';
@@ -17,20 +18,26 @@ const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split
 const nTrain = Number(args.get('students') ?? 100_000);
 const nPredict = Number(args.get('predict') ?? 10_000);
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
+// Wall time on a shared machine overstates the cost; the process's own CPU time is printed beside it.
+const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+let c0 = cpuNow();
+const cpuSince = () => { const x = cpuNow() - c0; c0 = cpuNow(); return x; };
 const line = (name: string, value: string, goal: string, ok: boolean | null) => console.log(`${name.padEnd(40)} ${value.padStart(12)}   goal ${goal}${ok === null ? '' : ok ? '   ok' : '   MISSED'}`);
 
 const backend = await ensureBackend();
-console.log(`career benchmark — SYNTHETIC data, backend ${backend}, shared machine (figures pessimistic)`);
+console.log(`career benchmark — SYNTHETIC data, backend ${backend}, shared machine: load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (wall times pessimistic; CPU times shown beside them)`);
 
 let t0 = performance.now();
 const train = buildSyntheticDataset(nTrain, 1);
 const genSeconds = seconds(t0);
 line(`generate + features, ${nTrain} students`, `${genSeconds.toFixed(1)} s`, '(not a goal)', null);
 
-t0 = performance.now();
+t0 = performance.now(); cpuSince();
 const model = await CareerModel.train(train, { ...defaultLabels(), seed: 1, epochs: 12, description: `bench: SYNTHETIC ${nTrain}`, synthetic: true });
 const trainSeconds100k = seconds(t0);
-line(`train, ${nTrain} students`, `${trainSeconds100k.toFixed(1)} s`, '< 120 s', trainSeconds100k < 120);
+const trainCpuSeconds = cpuSince();
+line(`train, ${nTrain} students (wall)`, `${trainSeconds100k.toFixed(1)} s`, '< 120 s', trainSeconds100k < 120);
+line(`train, ${nTrain} students (process CPU)`, `${trainCpuSeconds.toFixed(1)} s`, '< 120 s', trainCpuSeconds < 120);
 
 const test = buildSyntheticDataset(10_000, 99);
 const e = await evaluateModel(model, test);
@@ -45,12 +52,14 @@ for (const [g, v] of Object.entries(e.field.groups)) line(`fields top-3 gap by $
 
 // Predictions with explanations: features from histories, calibrated probabilities, occlusion reasons.
 const histories = [...generateCohort(nPredict, 4242)].map((s) => s.history);
-t0 = performance.now();
+t0 = performance.now(); cpuSince();
 const feats = histories.map((h) => extractFeatures(h));
 const X = toMatrix(feats);
 const explained = await explainByOcclusion(model, X, nPredict, 3);
 const predictSeconds10k = seconds(t0);
-line(`predict + explain, ${nPredict} students`, `${predictSeconds10k.toFixed(2)} s`, '< 5 s', predictSeconds10k < 5);
+const predictCpuSeconds = cpuSince();
+line(`predict + explain, ${nPredict} students (wall)`, `${predictSeconds10k.toFixed(2)} s`, '< 5 s', predictSeconds10k < 5);
+line(`predict + explain, ${nPredict} students (CPU)`, `${predictCpuSeconds.toFixed(2)} s`, '< 5 s', predictCpuSeconds < 5);
 if (explained.length !== nPredict) throw new Error('explanations missing');
 
 // PDF: measured through the report service when it exists (engine/career/pdf.ts).
@@ -61,4 +70,4 @@ if (existsSync(new URL('../engine/career/pdf.ts', import.meta.url)) && existsSyn
   line('PDF report', `${pdfSeconds.toFixed(2)} s`, '< 2 s', pdfSeconds < 2);
 } else line('PDF report', 'n/a', '< 2 s', null);
 
-console.log(JSON.stringify({ predictSeconds10k, trainSeconds100k, pdfSeconds, top1, top3, baselineTop3, ece, clusterTop3: e.cluster.top3, clusterEce: e.cluster.ece, genSeconds, students: nTrain, backend, syntheticData: true }));
+console.log(JSON.stringify({ predictSeconds10k, trainSeconds100k, pdfSeconds, top1, top3, baselineTop3, ece, clusterTop3: e.cluster.top3, clusterEce: e.cluster.ece, genSeconds, trainCpuSeconds, predictCpuSeconds, loadAverage: os.loadavg()[0], students: nTrain, backend, syntheticData: true }));

@@ -40,18 +40,32 @@ export async function explainByOcclusion(
   const mean = model.manifest.normalizer.mean;
   const F = model.fieldLabels.length, C = model.clusterLabels.length;
   const out: StudentExplanation[] = [];
+  const first = await model.foldedFirstLayer();
+  const h = first.h, W = first.Wjs;
   for (let s = 0; s < n; s += chunk) {
     const m = Math.min(chunk, n - s);
-    // Block 0 is the students as they are; block g+1 has group g replaced by the mean.
-    const big = new Float32Array((G + 1) * m * FEATURE_COUNT);
-    const base = X.subarray(s * FEATURE_COUNT, (s + m) * FEATURE_COUNT);
-    for (let b = 0; b <= G; b++) {
-      big.set(base, b * m * FEATURE_COUNT);
-      if (b === 0) continue;
-      const cols = GROUP_COLUMNS[b - 1];
-      for (let r = 0; r < m; r++) { const o = (b * m + r) * FEATURE_COUNT; for (const c of cols) big[o + c] = mean[c]; }
+    // Block 0 is the students as they are; block g+1 has group g replaced by the training mean.
+    // The first layer is linear, so each occluded block is the original pre-activation minus
+    // that group's share: Σ_{j∈g} (x_j − μ_j)·W'_j — the same network, computed without
+    // re-multiplying the whole input for every group.
+    const pre0 = await model.firstLayer(X.subarray(s * FEATURE_COUNT, (s + m) * FEATURE_COUNT), m);
+    const pre = new Float32Array((G + 1) * m * h);
+    pre.set(pre0, 0);
+    for (let g = 0; g < G; g++) {
+      const cols = GROUP_COLUMNS[g];
+      const base = (g + 1) * m * h;
+      for (let r = 0; r < m; r++) {
+        const o = base + r * h, xo = (s + r) * FEATURE_COUNT;
+        for (let k = 0; k < h; k++) pre[o + k] = pre0[r * h + k];
+        for (const c of cols) {
+          const d = X[xo + c] - mean[c];
+          if (d === 0) continue;
+          const wo = c * h;
+          for (let k = 0; k < h; k++) pre[o + k] -= d * W[wo + k];
+        }
+      }
     }
-    const p = await model.predict(big, (G + 1) * m);
+    const p = model.calibrated(await model.logitsFromFirstLayer(pre, (G + 1) * m));
     for (let r = 0; r < m; r++) {
       const explain = (probs: Float32Array, k: number, labels: string[], extra: number[] = []): ExplainedResult[] =>
         [...new Set([...topIndices(probs, r, k, top), ...extra])].map((j) => ({

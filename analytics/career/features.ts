@@ -42,6 +42,10 @@ export const FEATURE_SCHEMA_VERSION = 'career-features/1';
 export const FEATURE_COUNT = FEATURE_SCHEMA.length;
 const INDEX = new Map(FEATURE_SCHEMA.map((d, i) => [d.name, i]));
 
+const SCORED_SET = new Set<SubjectId>(SCORED_SUBJECTS);
+/** Precomputed indices of each subject's features (extraction runs for every student). */
+const SUBJECT_INDEX = Object.fromEntries(SCORED_SUBJECTS.map((s) => [s, Object.fromEntries(SUBJECT_PARTS.map((p) => [p, INDEX.get(`subject.${s}.${p}`)!]))])) as Record<SubjectId, Record<(typeof SUBJECT_PARTS)[number], number>>;
+
 /** Index of a feature by name (throws on an unknown name). */
 export function featureIndex(name: string): number {
   const i = INDEX.get(name);
@@ -124,7 +128,7 @@ export function extractFeatures(h: StudentHistory, upToTerm = TERMS - 1): Studen
     }
     const t = termIndex(a.grade, a.term);
     if (t > upToTerm) continue;
-    if (!SCORED_SUBJECTS.includes(a.subject)) continue;
+    if (!SCORED_SET.has(a.subject)) continue;
     if (a.score !== null && a.score !== undefined) {
       if (!(a.score >= 0 && a.score <= 10)) throw new Error(`student ${h.studentId}: ${a.subject} score ${a.score} is outside 0–10`);
       const arr = byTerm.get(a.subject) ?? Array.from({ length: TERMS }, () => ({ sum: 0, n: 0 }));
@@ -159,18 +163,19 @@ export function extractFeatures(h: StudentHistory, upToTerm = TERMS - 1): Studen
       theta: th ? th.theta : null, thetaSe: th ? th.se : null, latestLevel: latest === null ? null : levelOf(latest),
     };
     subjects[s] = summary;
+    const ix = SUBJECT_INDEX[s];
     if (mean !== null) {
-      set(`subject.${s}.mean`, mean / 10);
-      set(`subject.${s}.latest`, latest! / 10);
-      set(`subject.${s}.slope`, slope ?? 0);
-      set(`subject.${s}.sd`, sd ?? 0);
-      set(`subject.${s}.count`, Math.min(summary.count, 12) / 12);
-      set(`subject.${s}.present`, 1);
+      v[ix.mean] = mean / 10;
+      v[ix.latest] = latest! / 10;
+      v[ix.slope] = slope ?? 0;
+      v[ix.sd] = sd ?? 0;
+      v[ix.count] = Math.min(summary.count, 12) / 12;
+      v[ix.present] = 1;
     } else missing.push(`subject.${s}`);
     if (th) {
-      set(`subject.${s}.theta`, th.theta);
-      set(`subject.${s}.thetaSe`, th.se);
-      set(`subject.${s}.thetaPresent`, 1);
+      v[ix.theta] = th.theta;
+      v[ix.thetaSe] = th.se;
+      v[ix.thetaPresent] = 1;
     }
   }
 

@@ -15,8 +15,11 @@ export const MIN_ITEMS_PER_AREA = 8;
  * items are prorated; returns null when any area has fewer than MIN_ITEMS_PER_AREA answers.
  * Throws on a wrong length or an out-of-range answer, naming the item.
  */
+let areaOfItem: number[] | undefined;
+
 export function scoreInterestProfiler(answers: readonly (number | null)[]): RiasecScores | null {
   const items = loadInterestProfilerItems();
+  areaOfItem ??= items.map((i) => RIASEC.indexOf(i.riasec));
   if (answers.length !== items.length) throw new Error(`Interest Profiler: expected ${items.length} answers, got ${answers.length}`);
   const sums = [0, 0, 0, 0, 0, 0];
   const counts = [0, 0, 0, 0, 0, 0];
@@ -24,7 +27,7 @@ export function scoreInterestProfiler(answers: readonly (number | null)[]): Rias
     const a = answers[i];
     if (a === null || a === undefined) return;
     if (!Number.isInteger(a) || a < 1 || a > 5) throw new Error(`Interest Profiler item ${item.index}: answer ${a} is not 1–5`);
-    const k = RIASEC.indexOf(item.riasec);
+    const k = areaOfItem![i];
     sums[k] += a - 1;
     counts[k] += 1;
   });

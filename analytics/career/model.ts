@@ -69,6 +69,9 @@ export interface TrainOptions {
 export interface HeadOutputs { field: Float32Array; cluster: Float32Array }
 
 export class CareerModel {
+  /** True once the weights can no longer change (trained or loaded): enables the folded first layer. */
+  private frozen = false;
+
   private constructor(
     readonly manifest: ModelManifest,
     private readonly vars: Map<string, tf.Variable>,
@@ -92,9 +95,68 @@ export class CareerModel {
     };
   }
 
+  private folded?: { W: tf.Tensor2D; b: tf.Tensor1D; Wjs: Float32Array; h: number };
+
+  /**
+   * The first layer with the input normalisation folded in: (x − μ)/σ·W + b = x·(W/σ) + (b − (μ/σ)·W).
+   * Same function, fewer operations over the (large) input batch.
+   */
+  async foldedFirstLayer(): Promise<{ W: tf.Tensor2D; b: tf.Tensor1D; Wjs: Float32Array; h: number }> {
+    if (this.folded) return this.folded;
+    const W = (await this.vars.get('W0')!.data()) as Float32Array;
+    const b = (await this.vars.get('b0')!.data()) as Float32Array;
+    const h = this.manifest.hidden[0];
+    const { mean, std } = this.manifest.normalizer;
+    const Wf = new Float32Array(W.length), bf = Float32Array.from(b);
+    for (let j = 0; j < FEATURE_COUNT; j++) {
+      for (let k = 0; k < h; k++) {
+        Wf[j * h + k] = W[j * h + k] / std[j];
+        bf[k] -= (mean[j] / std[j]) * W[j * h + k];
+      }
+    }
+    this.folded = { W: tf.tensor2d(Wf, [FEATURE_COUNT, h]), b: tf.tensor1d(bf), Wjs: Wf, h };
+    return this.folded;
+  }
+
+  /** First-layer pre-activations (n × hidden[0]) for raw inputs. */
+  async firstLayer(X: Float32Array, n: number, chunk = 16384): Promise<Float32Array> {
+    await ensureBackend();
+    const f = await this.foldedFirstLayer();
+    const out = new Float32Array(n * f.h);
+    for (let s = 0; s < n; s += chunk) {
+      const m = Math.min(chunk, n - s);
+      const t = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(X.subarray(s * FEATURE_COUNT, (s + m) * FEATURE_COUNT), [m, FEATURE_COUNT]), f.W), f.b));
+      out.set((await t.data()) as Float32Array, s * f.h);
+      t.dispose();
+    }
+    return out;
+  }
+
+  /** Logits of both heads from first-layer pre-activations (the rest of the network). */
+  async logitsFromFirstLayer(pre: Float32Array, n: number, chunk = 32768): Promise<HeadOutputs> {
+    await ensureBackend();
+    const v = (k: string) => this.vars.get(k)!;
+    const h0 = this.manifest.hidden[0];
+    const F = this.fieldLabels.length, C = this.clusterLabels.length;
+    const field = new Float32Array(n * F), cluster = new Float32Array(n * C);
+    for (let s = 0; s < n; s += chunk) {
+      const m = Math.min(chunk, n - s);
+      const out = tf.tidy(() => {
+        let h = tf.relu(tf.tensor2d(pre.subarray(s * h0, (s + m) * h0), [m, h0])) as tf.Tensor2D;
+        for (let i = 1; i < this.manifest.hidden.length; i++) h = tf.relu(tf.add(tf.matMul(h, v(`W${i}`)), v(`b${i}`))) as tf.Tensor2D;
+        return { field: tf.add(tf.matMul(h, v('Wf')), v('bf')), cluster: tf.add(tf.matMul(h, v('Wc')), v('bc')) };
+      });
+      field.set((await out.field.data()) as Float32Array, s * F);
+      cluster.set((await out.cluster.data()) as Float32Array, s * C);
+      out.field.dispose(); out.cluster.dispose();
+    }
+    return { field, cluster };
+  }
+
   /** Raw logits for n rows, computed in chunks. */
   async logits(X: Float32Array, n: number, chunk = 16384): Promise<HeadOutputs> {
     await ensureBackend();
+    if (this.frozen) return this.logitsFromFirstLayer(await this.firstLayer(X, n, chunk), n);
     const F = this.fieldLabels.length, C = this.clusterLabels.length;
     const field = new Float32Array(n * F), cluster = new Float32Array(n * C);
     for (let s = 0; s < n; s += chunk) {
@@ -108,6 +170,14 @@ export class CareerModel {
       out.field.dispose(); out.cluster.dispose();
     }
     return { field, cluster };
+  }
+
+  /** Calibrated probabilities from logits. */
+  calibrated(l: HeadOutputs): HeadOutputs {
+    return {
+      field: softmaxRows(l.field, this.fieldLabels.length, this.manifest.temperature.field),
+      cluster: softmaxRows(l.cluster, this.clusterLabels.length, this.manifest.temperature.cluster),
+    };
   }
 
   /** Calibrated probabilities (temperature-scaled softmax) for n rows. */
@@ -152,7 +222,9 @@ export class CareerModel {
       if (w.offset + size > floats.length) throw new Error(`career model: weights file too short for ${w.name}`);
       vars.set(w.name, tf.variable(tf.tensor(floats.subarray(w.offset, w.offset + size), w.shape), false, undefined));
     }
-    return new CareerModel(manifest, vars);
+    const m = new CareerModel(manifest, vars);
+    m.frozen = true;
+    return m;
   }
 
   /** Train a new model on labelled rows. Deterministic for a seed on one backend. */
@@ -233,10 +305,14 @@ export class CareerModel {
     calIdx.forEach((r, i) => { Xc.set(X.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT), i * FEATURE_COUNT); yfc[i] = data.yField[r]; ycc[i] = data.yCluster[r]; });
     const l = await model.logits(Xc, nCal);
     manifest.temperature = { field: fitTemperature(l.field, yfc, F), cluster: fitTemperature(l.cluster, ycc, C) };
+    model.frozen = true;
     return model;
   }
 
-  dispose(): void { for (const v of this.vars.values()) v.dispose(); }
+  dispose(): void {
+    for (const v of this.vars.values()) v.dispose();
+    this.folded?.W.dispose(); this.folded?.b.dispose();
+  }
 }
 
 /** Softmax cross-entropy averaged over rows whose label is known (label ≥ 0). */

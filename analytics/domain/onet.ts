@@ -149,13 +149,14 @@ export interface InterestProfilerItem {
 }
 
 /** The 60 Interest Profiler items in official order (item text © USDOL/ETA; career exploration only, never selection). */
+let ipItems: InterestProfilerItem[] | undefined;
 export function loadInterestProfilerItems(): InterestProfilerItem[] {
-  return readTable('onet/onet_interest_profiler_short_form_60_items.tsv').map((r) => ({
+  return (ipItems ??= readTable('onet/onet_interest_profiler_short_form_60_items.tsv').map((r) => ({
     index: Number(r.item_index),
     riasec: r.riasec as RiasecLetter,
     text: r.text,
     laterWording: r.later_wording_variant || null,
-  }));
+  })));
 }
 
 /** Job Zone definitions 1–5. */
