@@ -63,6 +63,8 @@ export interface PreparedBank {
   itemEnemies: (Int32Array | undefined)[];
   /** Scratch mask (1 = not eligible) reused by every step; JS runs one step at a time. */
   mask: Uint8Array;
+  /** Log prior on the quadrature by "mean|sd" (bounded). */
+  logPriors: Map<string, Float64Array>;
   /** Derived design tables of the most recently used design objects (small, bounded). */
   designs: Map<CatDesign, PreparedDesign>;
 }
@@ -178,6 +180,7 @@ export function prepareBank(items: readonly CatItem[], opts: PrepareOptions = {}
     areas,
     orderByInfo: new Array(gridPoints).fill(undefined),
     mask: new Uint8Array(n),
+    logPriors: new Map(),
     designs: new Map(),
   };
 }
@@ -233,11 +236,17 @@ export function prepareDesign(bank: PreparedBank, design: CatDesign): PreparedDe
     }
   }
   const prior = design.estimator?.prior ?? { mean: 0, sd: 1 };
-  const Q = bank.nodes.length;
-  const logPrior = new Float64Array(Q);
-  for (let q = 0; q < Q; q++) {
-    const z = (bank.nodes[q] - prior.mean) / prior.sd;
-    logPrior[q] = -0.5 * z * z;
+  const priorKey = `${prior.mean}|${prior.sd}`;
+  let logPrior = bank.logPriors.get(priorKey);
+  if (!logPrior) {
+    const Q = bank.nodes.length;
+    logPrior = new Float64Array(Q);
+    for (let q = 0; q < Q; q++) {
+      const z = (bank.nodes[q] - prior.mean) / prior.sd;
+      logPrior[q] = -0.5 * z * z;
+    }
+    if (bank.logPriors.size >= 64) bank.logPriors.clear();
+    bank.logPriors.set(priorKey, logPrior);
   }
   const pd: PreparedDesign = { strata, shK, enemies, blueprintTarget, logPrior };
   // Bounded: an engine that rebuilds the design per request must not grow this without limit
