@@ -27,7 +27,7 @@ function bank3pl(n: number, seed: number): CatItem[] {
 }
 
 function line(name: string, value: number, goal: string, unit = 'ms') {
-  console.log(`${name.padEnd(44)} ${value.toFixed(4).padStart(10)} ${unit.padEnd(3)}  goal ${goal}`);
+  console.log(`${name.padEnd(52)} ${value.toFixed(4).padStart(10)} ${unit.padEnd(3)}  goal ${goal}`);
 }
 
 export async function catBench(opts: { candidates?: number; quiet?: boolean } = {}): Promise<Record<string, number>> {
