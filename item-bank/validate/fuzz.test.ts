@@ -57,6 +57,18 @@ describe('package reader and validator never throw', () => {
     }), { numRuns: 300 });
   });
 
+  it('on mutated manifests', () => {
+    const manifest = new TextDecoder().decode(goodFiles.get('imsmanifest.xml')!);
+    const pieces = ['<', '>', '"', '&', '../', '/etc/passwd', 'C:\\x', '<!DOCTYPE m>', '<resource identifier="RES-CHOICE" type="imsqti_item_xmlv3p0" href="items/capital.xml"/>', '<dependency identifierref="X"/>', '<assay:irt model="3pl" a="-1" c="2"/>', '<assay:level>Z9</assay:level>', '</resources>', '%zz', '\u0000'];
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(manifest.length), fc.nat(30), fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...pieces))), { minLength: 1, maxLength: 4 }), (muts) => {
+      let m = manifest;
+      for (const [at, del, ins] of muts) m = m.slice(0, at) + ins + m.slice(at + del);
+      const files = new Map(goodFiles);
+      files.set('imsmanifest.xml', new TextEncoder().encode(m));
+      wellFormedResult(validatePackage({ files }));
+    }), { numRuns: 250 });
+  });
+
   it('on random entry names and manifests', () => {
     fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 30 }), fc.string({ maxLength: 200 }), { maxKeys: 6 }), fc.string({ maxLength: 300 }), (entries, manifest) => {
       const z: Record<string, Uint8Array> = { 'imsmanifest.xml': new TextEncoder().encode(manifest) };
