@@ -19,6 +19,7 @@ import * as sqliteSchema from './schema.sqlite.ts';
 import * as pgSchema from './schema.pg.ts';
 import { Mutex, pgRaw, sqliteRaw, type Ctx, type Db, type Tables } from './context.ts';
 import { toStoreError } from './errors.ts';
+import { SqliteGroupCommit } from './group-commit.ts';
 import { makeRepositories } from './repositories/index.ts';
 import type { Store, StoreTx } from './types.ts';
 
@@ -97,10 +98,11 @@ function openSqlite(url: string, opts: OpenOptions): Store {
         throw toStoreError(e);
       }
     });
+  const group = new SqliteGroupCommit(sqlite, mutex, txCtx);
   const top: Ctx = {
     dialect: 'sqlite', db, t: sqliteSchema, raw, now, inTx: false, sqlite,
-    run: (fn) => mutex.run(() => guard(fn(top))),
-    tx: runTx,
+    run: (fn) => group.submit(fn, false),
+    tx: (fn) => group.submit(fn, true),
   };
   const txRepos = makeRepositories(txCtx);
   const tx: StoreTx = { ...txRepos, dialect: 'sqlite', raw: { query: (q, p) => guard(raw.query(q, p)), exec: (q) => guard(raw.exec(q)) } };

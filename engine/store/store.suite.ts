@@ -400,6 +400,23 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(isStoreError(batch, 'foreign_key')).toBe(true);
       });
 
+      it('isolates a failing call from the calls committed with it', async () => {
+        const school = await store.schools.create({ code: u('S'), name: 'iso' });
+        const dup = u('dup');
+        const calls = [
+          ...Array.from({ length: 10 }, (_, i) => store.users.create({ username: i === 9 ? dup : u('ok'), passwordHash: 'h', role: 'author' })),
+          store.users.create({ username: dup, passwordHash: 'h', role: 'author' }),
+          // multi-statement call whose second chunk fails: must leave nothing behind
+          store.candidates.createMany([{ candidate: { schoolId: school.id } }, { candidate: { schoolId: 'missing' } }]),
+          store.candidates.create({ schoolId: school.id }),
+        ];
+        const settled = await Promise.allSettled(calls);
+        expect(settled.filter((r) => r.status === 'rejected')).toHaveLength(2);
+        expect(settled[11].status).toBe('rejected');
+        expect(await store.candidates.list({ schoolId: school.id })).toHaveLength(1);
+        expect((await store.users.getByUsername(dup))?.id).toBeDefined();
+      });
+
       it('enforces foreign keys', async () => {
         await expect(store.schools.createClass({ schoolId: 'missing', name: 'x' })).rejects.toThrow();
         await expect(store.raw.query('INSERT INTO responses (session_id, item_identifier, value, client_seq, received_at) VALUES (?, ?, NULL, ?, ?)', ['missing', 'Q', 1, 1])).rejects.toThrow();

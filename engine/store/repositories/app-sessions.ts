@@ -1,8 +1,8 @@
 /** Login sessions (the table holds only the hash of the cookie token). */
-import { eq, lte } from 'drizzle-orm';
+import { eq, lte, sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
-import type { AppSessionsRepo } from '../types.ts';
-import { first } from './util.ts';
+import type { AppSession, AppSessionsRepo } from '../types.ts';
+import { first, runPrepared } from './util.ts';
 
 export function appSessionsRepo(c: Ctx): AppSessionsRepo {
   const { appSessions: a } = c.t;
@@ -11,7 +11,7 @@ export function appSessionsRepo(c: Ctx): AppSessionsRepo {
       idHash: s.idHash, userId: s.userId ?? null, candidateId: s.candidateId ?? null, examSessionId: s.examSessionId ?? null, role: s.role,
       csrfToken: s.csrfToken, data: s.data ?? null, createdAt: s.createdAt ?? now(), expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt ?? null,
     }).returning())[0]),
-    get: (idHash) => c.run(async ({ db }) => first(await db.select().from(a).where(eq(a.idHash, idHash)))),
+    get: (idHash) => c.run(async (x) => first(await runPrepared<AppSession[]>(x, 'appSessions.get', () => x.db.select().from(a).where(eq(a.idHash, sql.placeholder('h'))), { h: idHash }))),
     touch: (idHash, at, expiresAt) => c.run(async ({ db }) => {
       await db.update(a).set(expiresAt === undefined ? { lastSeenAt: at } : { lastSeenAt: at, expiresAt }).where(eq(a.idHash, idHash));
     }),

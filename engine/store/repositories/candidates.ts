@@ -1,8 +1,8 @@
 /** Candidates (pseudonymous) and their personal data (separate table, never joined by analytics). */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { Candidate, CandidatesRepo, NewCandidate, NewPersonalData } from '../types.ts';
-import { defined, first, newId } from './util.ts';
+import { defined, first, newId, runPrepared } from './util.ts';
 
 export function candidatesRepo(c: Ctx): CandidatesRepo {
   const { candidates, personalData } = c.t;
@@ -31,7 +31,7 @@ export function candidatesRepo(c: Ctx): CandidatesRepo {
   return {
     create: async (k, personal) => (await createMany([{ candidate: k, personal }]))[0],
     createMany: async (list) => (list.length ? createMany(list) : []),
-    get: (id) => c.run(async ({ db }) => first(await db.select().from(candidates).where(eq(candidates.id, id)))),
+    get: (id) => c.run(async (x) => first(await runPrepared<Candidate[]>(x, 'candidates.get', () => x.db.select().from(candidates).where(eq(candidates.id, sql.placeholder('id'))), { id }))),
     list: (f = {}) => c.run(async ({ db }) => db.select().from(candidates)
       .where(and(f.schoolId !== undefined ? eq(candidates.schoolId, f.schoolId) : undefined, f.classId !== undefined ? eq(candidates.classId, f.classId) : undefined))
       .orderBy(asc(candidates.id))),

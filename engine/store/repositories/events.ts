@@ -1,8 +1,11 @@
 /** Exam events, rooms, room proctors and the roster. */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { EventsRepo, RosterEntry } from '../types.ts';
-import { defined, first, newId } from './util.ts';
+import { defined, first, newId, runPrepared } from './util.ts';
+import type { ExamEvent } from '../types.ts';
+
+const ph = sql.placeholder;
 
 export function eventsRepo(c: Ctx): EventsRepo {
   const { examEvents, rooms, roomProctors, roster } = c.t;
@@ -11,7 +14,7 @@ export function eventsRepo(c: Ctx): EventsRepo {
       id: e.id ?? newId(), code: e.code, title: e.title, testId: e.testId ?? null, opensAt: e.opensAt ?? null, closesAt: e.closesAt ?? null,
       status: e.status ?? 'draft', settings: e.settings ?? {}, createdBy: e.createdBy ?? null, createdAt: e.createdAt ?? now(), publishedAt: e.publishedAt ?? null,
     }).returning())[0]),
-    get: (id) => c.run(async ({ db }) => first(await db.select().from(examEvents).where(eq(examEvents.id, id)))),
+    get: (id) => c.run(async (x) => first(await runPrepared<ExamEvent[]>(x, 'events.get', () => x.db.select().from(examEvents).where(eq(examEvents.id, ph('id'))), { id }))),
     getByCode: (code) => c.run(async ({ db }) => first(await db.select().from(examEvents).where(eq(examEvents.code, code)))),
     list: (f = {}) => c.run(async ({ db }) => db.select().from(examEvents).where(f.status !== undefined ? eq(examEvents.status, f.status) : undefined).orderBy(asc(examEvents.code))),
     update: (id, patch) => c.run(async ({ db }) => {
@@ -39,8 +42,8 @@ export function eventsRepo(c: Ctx): EventsRepo {
       }
       return out;
     }),
-    getRosterByTicket: (ticketCode) => c.run(async ({ db }) => first(await db.select().from(roster).where(eq(roster.ticketCode, ticketCode)))),
-    getRosterEntry: (eventId, candidateId) => c.run(async ({ db }) => first(await db.select().from(roster).where(and(eq(roster.eventId, eventId), eq(roster.candidateId, candidateId))))),
+    getRosterByTicket: (ticketCode) => c.run(async (x) => first(await runPrepared<RosterEntry[]>(x, 'roster.byTicket', () => x.db.select().from(roster).where(eq(roster.ticketCode, ph('t'))), { t: ticketCode }))),
+    getRosterEntry: (eventId, candidateId) => c.run(async (x) => first(await runPrepared<RosterEntry[]>(x, 'roster.entry', () => x.db.select().from(roster).where(and(eq(roster.eventId, ph('e')), eq(roster.candidateId, ph('c')))), { e: eventId, c: candidateId }))),
     listRoster: (eventId, f = {}) => c.run(async ({ db }) => db.select().from(roster)
       .where(and(eq(roster.eventId, eventId), f.roomId !== undefined ? eq(roster.roomId, f.roomId) : undefined)).orderBy(asc(roster.ticketCode))),
     updateRosterEntry: (id, patch) => c.run(async ({ db }) => {

@@ -2,7 +2,10 @@
 import { and, asc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
 import type { SessionsRepo } from '../types.ts';
-import { defined, first, newId } from './util.ts';
+import { defined, first, newId, runPrepared } from './util.ts';
+import type { ExamSession } from '../types.ts';
+
+const ph = sql.placeholder;
 
 export function sessionsRepo(c: Ctx): SessionsRepo {
   const { examSessions: s } = c.t;
@@ -17,20 +20,30 @@ export function sessionsRepo(c: Ctx): SessionsRepo {
         createdAt: x.createdAt ?? at, updatedAt: x.updatedAt ?? at,
       }).returning())[0];
     }),
-    get: (id) => c.run(async ({ db }) => first(await db.select().from(s).where(eq(s.id, id)))),
-    getByCandidate: (eventId, candidateId) => c.run(async ({ db }) => first(await db.select().from(s).where(and(eq(s.eventId, eventId), eq(s.candidateId, candidateId))))),
+    get: (id) => c.run(async (x) => first(await runPrepared<ExamSession[]>(x, 'sessions.get', () => x.db.select().from(s).where(eq(s.id, ph('id'))), { id }))),
+    getByCandidate: (eventId, candidateId) => c.run(async (x) => first(await runPrepared<ExamSession[]>(x, 'sessions.getByCandidate', () => x.db.select().from(s).where(and(eq(s.eventId, ph('eventId')), eq(s.candidateId, ph('candidateId')))), { eventId, candidateId }))),
     listByEvent: (eventId, f = {}) => c.run(async ({ db }) => db.select().from(s)
       .where(and(eq(s.eventId, eventId), f.states?.length ? inArray(s.state, f.states) : undefined)).orderBy(asc(s.createdAt), asc(s.id))),
     listByCandidate: (candidateId) => c.run(async ({ db }) => db.select().from(s).where(eq(s.candidateId, candidateId)).orderBy(asc(s.createdAt), asc(s.id))),
-    update: (id, expectedVersion, patch) => c.run(async ({ db, now }) => {
-      const set = { ...defined(patch), version: sql`${s.version} + 1`, updatedAt: now() };
-      const row = first(await db.update(s).set(set).where(and(eq(s.id, id), eq(s.version, expectedVersion))).returning());
+    update: (id, expectedVersion, patch) => c.run(async (x) => {
+      // Prepared once per shape of patch (which columns, which set to NULL).
+      const p = defined(patch) as Record<string, unknown>;
+      const keys = Object.keys(p).sort();
+      const shape = keys.map((k) => (p[k] === null ? `${k}=null` : k)).join(',');
+      const values: Record<string, unknown> = { id, expectedVersion, updatedAt: x.now() };
+      for (const k of keys) if (p[k] !== null) values[`v_${k}`] = p[k];
+      const row = first(await runPrepared<ExamSession[]>(x, `sessions.update:${shape}`, () => {
+        const set: Record<string, unknown> = { version: sql`${s.version} + 1`, updatedAt: ph('updatedAt') };
+        for (const k of keys) set[k] = p[k] === null ? null : ph(`v_${k}`);
+        return x.db.update(s).set(set).where(and(eq(s.id, ph('id')), eq(s.version, ph('expectedVersion')))).returning();
+      }, values));
+      const db = x.db;
       if (row) return { ok: true as const, session: row };
       const current = first(await db.select().from(s).where(eq(s.id, id)));
       return current ? { ok: false as const, reason: 'conflict' as const, current } : { ok: false as const, reason: 'not_found' as const };
     }),
-    touch: (id, at) => c.run(async ({ db, now }) => {
-      await db.update(s).set({ lastSeenAt: at ?? now() }).where(eq(s.id, id));
+    touch: (id, at) => c.run(async (x) => {
+      await runPrepared(x, 'sessions.touch', () => x.db.update(s).set({ lastSeenAt: ph('at') as unknown as number }).where(eq(s.id, ph('id'))), { id, at: at ?? x.now() });
     }),
     listExpired: (nowMs, states = ['in_progress']) => c.run(async ({ db }) => db.select().from(s)
       .where(and(inArray(s.state, states), isNotNull(s.deadlineAt), lte(s.deadlineAt, nowMs))).orderBy(asc(s.deadlineAt))),

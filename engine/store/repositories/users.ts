@@ -1,8 +1,8 @@
 /** Staff users and their school scope. */
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
-import type { UsersRepo } from '../types.ts';
-import { defined, first, newId } from './util.ts';
+import type { User, UsersRepo } from '../types.ts';
+import { defined, first, newId, runPrepared } from './util.ts';
 
 export function usersRepo(c: Ctx): UsersRepo {
   const { users, userSchools } = c.t;
@@ -12,8 +12,8 @@ export function usersRepo(c: Ctx): UsersRepo {
       const row = { id: u.id ?? newId(), username: u.username, passwordHash: u.passwordHash, role: u.role, displayName: u.displayName ?? null, active: u.active ?? true, createdAt: u.createdAt ?? at, updatedAt: u.updatedAt ?? at };
       return (await db.insert(users).values(row).returning())[0];
     }),
-    get: (id) => c.run(async ({ db }) => first(await db.select().from(users).where(eq(users.id, id)))),
-    getByUsername: (username) => c.run(async ({ db }) => first(await db.select().from(users).where(eq(users.username, username)))),
+    get: (id) => c.run(async (x) => first(await runPrepared<User[]>(x, 'users.get', () => x.db.select().from(users).where(eq(users.id, sql.placeholder('id'))), { id }))),
+    getByUsername: (username) => c.run(async (x) => first(await runPrepared<User[]>(x, 'users.byName', () => x.db.select().from(users).where(eq(users.username, sql.placeholder('u'))), { u: username }))),
     list: (f = {}) => c.run(async ({ db }) => {
       const conds = [f.role !== undefined ? eq(users.role, f.role) : undefined, f.active !== undefined ? eq(users.active, f.active) : undefined];
       return db.select().from(users).where(and(...conds)).orderBy(asc(users.username));
