@@ -5,7 +5,7 @@
  * with a snapshot of the principal so that each request costs one primary-key read.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuditInput, NewAppSession, Store } from '../store/types.ts';
+import type { AuditInput, ExamEvent, NewAppSession, Store } from '../store/types.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -97,14 +97,14 @@ export class AuthService {
       throw new Unauthorized('ticket code or PIN is wrong', 'login_failed');
     }
     this.d.limiter.succeed(`ticket:${ticketCode}`);
-    const event = await this.d.store.events.get(entry.eventId);
-    if (!event || event.status !== 'published') {
-      throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
-    }
-    const [candidate, examSession] = await Promise.all([
+    const [event, candidate, examSession] = await Promise.all([
+      this.eventOf(entry.eventId),
       this.d.store.candidates.get(entry.candidateId),
       this.d.store.sessions.getByCandidate(entry.eventId, entry.candidateId),
     ]);
+    if (!event || event.status !== 'published') {
+      throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
+    }
     const principal: CandidatePrincipal = {
       kind: 'candidate',
       candidateId: entry.candidateId,
@@ -119,6 +119,20 @@ export class AuthService {
     this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'ok' });
     return result;
   }
+
+  /**
+   * The exam event, cached for a few seconds: at the start bell thousands of logins ask for the
+   * same event, and a status change (publish, close) taking 5 s to reach logins is harmless.
+   */
+  private async eventOf(id: string): Promise<ExamEvent | undefined> {
+    const hit = this.events.get(id);
+    if (hit && hit.until > this.now()) return hit.event;
+    const event = await this.d.store.events.get(id);
+    if (this.events.size > 1000) this.events.clear();
+    this.events.set(id, { event, until: this.now() + 5000 });
+    return event;
+  }
+  private readonly events = new Map<string, { event: ExamEvent | undefined; until: number }>();
 
   /** Creates a session for an already authenticated principal; `audit` is written in the same transaction. */
   async openSession(principal: Principal, audit?: Omit<AuditInput, 'at'>): Promise<LoginResult> {
