@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyseClassical } from './analyse.ts';
-import { mantelHaenszel, mantelHaenszelDif, etsCategory } from './dif.ts';
+import { mantelHaenszel, mantelHaenszelDif, mantelSmd, etsCategory } from './dif.ts';
 import { analyseItems } from './item-analysis.ts';
 import { parseAnswerKey, parseResponsesCsv, scoreResponses, ResponsesError } from './responses.ts';
 import { mulberry32, normal } from '../cat/rng.ts';
@@ -102,6 +102,25 @@ describe('Mantel–Haenszel DIF', () => {
     expect(etsCategory(1.6, 0.5, 0.001)).toBe('B'); // |D| ≥ 1.5 but not significantly above 1
     expect(etsCategory(-1.8, 0.3, 0.001)).toBe('C');
   });
+  it('Mantel chi-square and SMD for a polytomous item match the hand computation', () => {
+    // Scores 0..2; counts per category. Stratum 1: R [2,2,1] (sum 4, mean .8), F [3,1,0] (sum 1, mean .25).
+    // Stratum 2: R [1,2,3] (sum 8, mean 4/3), F [1,1,1] (sum 3, mean 1).
+    const r = mantelSmd([
+      { reference: [2, 2, 1], focal: [3, 1, 0] },
+      { reference: [1, 2, 3], focal: [1, 1, 1] },
+    ]);
+    // Mantel (1963): F = Σ focal score sums = 1 + 3; E = Σ n_F/N · T = 4/9·5 + 3/9·11;
+    // V = Σ n_R n_F /(N²(N−1)) · (N·ΣY² − T²) = 20/648·(63 − 25) + 18/648·(171 − 121).
+    const E = (4 / 9) * 5 + (3 / 9) * 11;
+    const V = (20 / 648) * (9 * 7 - 25) + (18 / 648) * (9 * 19 - 121);
+    expect(r.chiSquare).toBeCloseTo((4 - E) ** 2 / V, 12);
+    // SMD with focal weights: (4·(.25 − .8) + 3·(1 − 4/3)) / 7; SD over all 18 scores: Σy = 16, Σy² = 26.
+    const smd = (4 * (0.25 - 0.8) + 3 * (1 - 4 / 3)) / 7;
+    expect(r.smd).toBeCloseTo(smd, 12);
+    expect(r.smdOverSd).toBeCloseTo(smd / Math.sqrt((26 - 256 / 18) / 17), 12);
+    expect(r.ets).toBe('AA'); // χ² ≈ 1.39, p ≈ .24: not significant
+  });
+
   it('finds an item simulated with large DIF against the focal group and leaves the others alone', () => {
     const rng = mulberry32(42);
     const nItems = 20;
@@ -118,9 +137,28 @@ describe('Mantel–Haenszel DIF', () => {
         columns[j].push(rng() < p ? 1 : 0);
       }
     }
+    // Two polytomous items (0..2): P0 without DIF, P1 harder for the focal group.
+    const rngP = mulberry32(7);
+    const poly: number[][] = [[], []];
+    groups.forEach((g, i) => {
+      const rest = columns.reduce((s, c) => s + c[i], 0);
+      const theta = (rest - nItems / 2) / 3; // a proxy of ability good enough for simulation
+      for (let k = 0; k < 2; k++) {
+        const shift = k === 1 && g === 'F' ? 1 : 0;
+        let y = 0;
+        for (const step of [-0.5, 0.5]) if (rngP() < 1 / (1 + Math.exp(-1.5 * (theta - step - shift)))) y++;
+        poly[k].push(y);
+      }
+    });
+    columns.push(...poly);
     const totals = groups.map((_, i) => columns.reduce((s, c) => s + c[i], 0));
-    const ids = b.map((_, j) => `I${j}`);
-    const dif = mantelHaenszelDif(ids, columns, ids.map(() => 1), totals, groups, { reference: 'R' });
+    const ids = [...b.map((_, j) => `I${j}`), 'P0', 'P1'];
+    const maxScores = [...b.map(() => 1), 2, 2];
+    const all = mantelHaenszelDif(ids, columns, maxScores, totals, groups, { reference: 'R' });
+    expect(all.results[nItems].polytomous!.ets).toBe('AA');
+    expect(all.results[nItems + 1].polytomous).toMatchObject({ ets: 'CC', favours: 'reference' });
+    columns.splice(nItems, 2);
+    const dif = mantelHaenszelDif(ids.slice(0, nItems), columns, ids.slice(0, nItems).map(() => 1), groups.map((_, i) => columns.reduce((s, c) => s + c[i], 0)), groups, { reference: 'R' });
     // The purification stage takes the DIF item out of everyone else's matching score.
     expect(dif.excludedFromMatching.F).toContain('I3');
     const res = dif.results;

@@ -117,14 +117,97 @@ export function etsCategory(delta: number, seDelta: number, pValue: number): Ets
   return 'B';
 }
 
+export type EtsPolytomousCategory = 'AA' | 'BB' | 'CC';
+
+export interface MantelSmdResult {
+  /** Mantel (1963) chi-square for ordered item scores (1 df), no continuity correction. */
+  chiSquare: number | null;
+  pValue: number | null;
+  /** Standardized mean difference: Σ_k w_Fk (mean_Fk − mean_Rk), focal-group weights (Dorans & Schmitt 1991). */
+  smd: number | null;
+  /** SMD divided by the item-score SD of both groups together. */
+  smdOverSd: number | null;
+  ets: EtsPolytomousCategory | null;
+  favours: 'reference' | 'focal' | null;
+  strata: number;
+}
+
 export interface DifItemResult extends MantelHaenszelResult {
   id: string;
   reference: string;
   focal: string;
   nReference: number;
   nFocal: number;
-  /** Why the item was not analysed (for example a polytomous item). */
+  /** Polytomous items: Mantel's chi-square and the SMD with the ETS AA/BB/CC classes (the MH fields are null). */
+  polytomous?: MantelSmdResult;
+  /** Why the item was not analysed. */
   skipped?: string;
+}
+
+/** Per score level: item-score counts by category for the reference and focal groups. */
+export interface OrdinalStratum {
+  reference: number[];
+  focal: number[];
+}
+
+/**
+ * Mantel's (1963) test and the standardized mean difference for a polytomous item with scores
+ * 0..m, over score-level strata; ETS classes (Zwick, Thayer & Mazzeo 1997; Allen, Carlson &
+ * Zelenak 1999): AA when p ≥ .05 or |SMD/SD| ≤ .17, CC when p < .05 and |SMD/SD| > .25, BB otherwise.
+ */
+export function mantelSmd(strata: readonly OrdinalStratum[]): MantelSmdResult {
+  let sumF = 0;
+  let sumE = 0;
+  let sumV = 0;
+  let used = 0;
+  let nF = 0;
+  let smdNum = 0;
+  // Item-score moments over both groups (for the SD) and the focal total.
+  let n = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (const st of strata) {
+    let nR = 0;
+    let nFk = 0;
+    let tR = 0;
+    let tF = 0;
+    let tAll = 0;
+    let t2All = 0;
+    for (let y = 0; y < Math.max(st.reference.length, st.focal.length); y++) {
+      const r = st.reference[y] ?? 0;
+      const f = st.focal[y] ?? 0;
+      nR += r;
+      nFk += f;
+      tR += y * r;
+      tF += y * f;
+      tAll += y * (r + f);
+      t2All += y * y * (r + f);
+    }
+    const N = nR + nFk;
+    n += N;
+    s1 += tAll;
+    s2 += t2All;
+    nF += nFk;
+    if (nFk > 0 && nR > 0) smdNum += nFk * (tF / nFk - tR / nR);
+    if (N < 2 || nR === 0 || nFk === 0) continue;
+    used++;
+    sumF += tF;
+    sumE += (nFk / N) * tAll;
+    sumV += ((nR * nFk) / (N * N * (N - 1))) * (N * t2All - tAll * tAll);
+  }
+  const none: MantelSmdResult = { chiSquare: null, pValue: null, smd: null, smdOverSd: null, ets: null, favours: null, strata: used };
+  if (used === 0 || nF === 0) return none;
+  const smd = smdNum / nF;
+  const sd = n > 1 ? Math.sqrt((s2 - (s1 * s1) / n) / (n - 1)) : 0;
+  const smdOverSd = sd > 0 ? smd / sd : null;
+  const chi = sumV > 0 ? ((sumF - sumE) * (sumF - sumE)) / sumV : null;
+  const pValue = chi === null ? null : 2 * normalUpper(Math.sqrt(chi));
+  let ets: EtsPolytomousCategory | null = null;
+  if (pValue !== null && smdOverSd !== null) {
+    const a = Math.abs(smdOverSd);
+    ets = pValue >= 0.05 || a <= 0.17 ? 'AA' : a > 0.25 ? 'CC' : 'BB';
+  }
+  return { chiSquare: chi, pValue, smd, smdOverSd, ets, favours: ets === null || ets === 'AA' ? null : smd < 0 ? 'reference' : 'focal', strata: used };
 }
 
 export interface DifAnalysis {
@@ -134,10 +217,11 @@ export interface DifAnalysis {
 }
 
 /**
- * MH DIF for every dichotomous item, one focal group at a time against the reference group.
+ * MH DIF for every dichotomous item (Mantel's test and the SMD for polytomous items), one focal
+ * group at a time against the reference group.
  * Persons are matched on their total score (the studied item always included, as Holland &
  * Thayer recommend). With `purify` (default true) a second stage matches on the total without the
- * items the first stage put in category B or C (the two-step procedure of Holland & Thayer 1988 /
+ * items the first stage put in category B or C (BB or CC) (the two-step procedure of Holland & Thayer 1988 /
  * Zwick 2012), so items with DIF do not contaminate the matching. Persons without a group are left out.
  * @param columns dense 0/1 item scores per item (aligned with `groups` and `totals`).
  */
@@ -163,7 +247,18 @@ export function mantelHaenszelDif(
   const stage = (focal: string, excluded: readonly number[]): DifItemResult[] =>
     itemIds.map((id, j) => {
       const base = { id, reference, focal, nReference: counts.get(reference)!, nFocal: counts.get(focal)! };
-      if (maxScores[j] !== 1) return { ...base, ...mantelHaenszel([]), skipped: 'Mantel–Haenszel DIF is for dichotomous items' };
+      if (maxScores[j] !== 1) {
+        const ordinal: OrdinalStratum[] = Array.from({ length: maxTotal + 1 }, () => ({ reference: new Array(maxScores[j] + 1).fill(0), focal: new Array(maxScores[j] + 1).fill(0) }));
+        const col = columns[j];
+        for (let i = 0; i < groups.length; i++) {
+          const g = groups[i];
+          if (g !== reference && g !== focal) continue;
+          let m = totals[i];
+          for (const k of excluded) if (k !== j) m -= columns[k][i];
+          (g === reference ? ordinal[m].reference : ordinal[m].focal)[col[i]]++;
+        }
+        return { ...base, ...mantelHaenszel([]), polytomous: mantelSmd(ordinal) };
+      }
       const tables: TwoByTwo[] = Array.from({ length: maxTotal + 1 }, () => ({ a: 0, b: 0, c: 0, d: 0 }));
       const col = columns[j];
       for (let i = 0; i < groups.length; i++) {
@@ -182,7 +277,7 @@ export function mantelHaenszelDif(
   const excludedFromMatching: Record<string, string[]> = {};
   for (const focal of focals) {
     let r = stage(focal, []);
-    const flagged = r.flatMap((x, j) => (x.ets === 'B' || x.ets === 'C' ? [j] : []));
+    const flagged = r.flatMap((x, j) => (x.ets === 'B' || x.ets === 'C' || x.polytomous?.ets === 'BB' || x.polytomous?.ets === 'CC' ? [j] : []));
     // Purify only when something is flagged and enough items remain to match on.
     if ((opts.purify ?? true) && flagged.length > 0 && flagged.length < itemIds.length - 1) {
       r = stage(focal, flagged);

@@ -73,6 +73,10 @@ export function flagItem(
     if (d.ets === 'B' || d.ets === 'C') {
       f.push({ code: d.ets === 'B' ? 'dif-B' : 'dif-C', message: `MH D-DIF = ${fmt(d.deltaMH!)} (${d.focal} vs ${d.reference}), favours ${d.favours}` });
     }
+    const p = d.polytomous;
+    if (p && (p.ets === 'BB' || p.ets === 'CC')) {
+      f.push({ code: p.ets === 'BB' ? 'dif-B' : 'dif-C', message: `${p.ets}: SMD/SD = ${fmt(p.smdOverSd!)} (${d.focal} vs ${d.reference}), favours ${p.favours}` });
+    }
   }
   return f;
 }

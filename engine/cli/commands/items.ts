@@ -58,7 +58,7 @@ export function formatTable(r: ClassicalReport): string {
     `${'item'.padEnd(14)}     p   r_pb  r_cor      D a-del${r.group ? '  DIF' : ''}  flags`,
   ];
   for (const it of r.items) {
-    const dif = r.group ? `  ${(it.dif ?? []).map((d) => d.ets ?? '-').join('/').padEnd(3)}` : '';
+    const dif = r.group ? `  ${(it.dif ?? []).map((d) => d.ets ?? d.polytomous?.ets ?? '-').join('/').padEnd(3)}` : '';
     lines.push(
       `${it.id.padEnd(14)} ${f3(it.p)} ${f3(it.pointBiserial)} ${f3(it.correctedItemTotal)} ${f3(it.discriminationIndex)} ${f3(it.alphaIfDeleted)}${dif}  ${it.flags.map((f) => f.code).join(', ')}`,
     );
