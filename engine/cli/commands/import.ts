@@ -50,7 +50,10 @@ export async function run(args: string[]): Promise<number> {
     const summary = await importValidated(store, validated, { bank: bankCode || disk.defaultBank, bankName });
     const shown = { ...summary, problems: summary.problems.map((p) => ({ ...p, file: disk.displayPrefix + p.file })) };
     console.log(JSON.stringify(shown, null, 2));
-    if (!summary.stored) console.error(`assay import: nothing stored: ${summary.errors} error(s) in ${path} (run 'assay validate ${path}' for the list)`);
+    if (!summary.stored) {
+      const first = summary.problems.find((p) => p.severity === 'error');
+      console.error(`assay import: nothing stored: ${summary.errors} error(s)${first ? `, first: ${first.message}` : ''} (all of them: assay validate ${path})`);
+    }
     return summary.stored ? 0 : 1;
   });
 }
