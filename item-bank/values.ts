@@ -27,7 +27,9 @@ export const container = (cardinality: 'multiple' | 'ordered', baseType: BaseTyp
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
-const IDENT = /^[\p{L}_][\p{L}\p{N}_.\-]*$/u;
+const IDENT_ASCII = /^[A-Za-z_][\w.\-]*$/;
+const IDENT_UNICODE = /^[\p{L}_][\p{L}\p{N}_.\-]*$/u;
+const IDENT = { test: (s: string) => IDENT_ASCII.test(s) || IDENT_UNICODE.test(s) };
 
 /** Parses an ISO 8601 duration (PnYnMnDTnHnMnS; years=365d, months=30d) or plain seconds. */
 export function parseDuration(text: string): number | undefined {

@@ -38,6 +38,15 @@ export interface ScoreResult {
   responses: Record<string, Json>;
 }
 
+const NUM_ATTEMPTS_1: QtiValue = { cardinality: 'single', baseType: 'integer', value: 1 };
+const DURATION_0: QtiValue = { cardinality: 'single', baseType: 'duration', value: 0 };
+
+/** An RNG created on first use: most response processing never draws a random number. */
+function lazyRng(seed: string): Rng {
+  let r: Rng | undefined;
+  return () => (r ??= mulberry32(seed))();
+}
+
 /** Templates give up after this many attempts and fall back to defaults (QTI: "a reasonable number"). */
 const MAX_TEMPLATE_ATTEMPTS = 100;
 
@@ -51,6 +60,7 @@ export class ItemScorer {
   private readonly responseRules?: CompiledRule;
   private readonly templateRules?: CompiledRule;
   private readonly responseDecls = new Map<string, VariableDeclarationBase>();
+  private readonly responseIds: string[] = [];
   private readonly initialOutcomes: [string, QtiValue][] = [];
   private readonly baseDefaults: Record<string, QtiValue> = {};
   private readonly baseCorrect: Record<string, QtiValue> = {};
@@ -61,6 +71,7 @@ export class ItemScorer {
     for (const d of item.responseDeclarations) {
       scope.decls.set(d.identifier, d);
       this.responseDecls.set(d.identifier, d);
+      this.responseIds.push(d.identifier);
       this.baseCorrect[d.identifier] = d.correctResponse ?? null;
       this.baseDefaults[d.identifier] = d.defaultValue ?? null;
     }
@@ -164,18 +175,21 @@ export class ItemScorer {
       : this.templateRules
         ? this.runTemplate(opts.seed ?? 0)
         : null;
-    const vals: Record<string, QtiValue> = {};
-    if (t) Object.assign(vals, t.values);
-    for (const id of this.responseDecls.keys()) vals[id] = id in checked ? checked[id] : (t?.defaults[id] ?? this.baseDefaults[id] ?? null);
-    vals.numAttempts ??= { cardinality: 'single', baseType: 'integer', value: 1 };
-    vals.duration ??= { cardinality: 'single', baseType: 'duration', value: 0 };
+    const vals: Record<string, QtiValue> = t ? { ...t.values } : {};
+    const defaults = t ? t.defaults : this.baseDefaults;
+    for (const id of this.responseIds) {
+      const v = checked[id];
+      vals[id] = v !== undefined ? v : (defaults[id] ?? null);
+    }
+    if (vals.numAttempts === undefined) vals.numAttempts = NUM_ATTEMPTS_1;
+    if (vals.duration === undefined) vals.duration = DURATION_0;
     for (const [id, init] of this.initialOutcomes) vals[id] = t && t.defaults[id] !== undefined && t.defaults[id] !== this.baseDefaults[id] ? t.defaults[id] : init;
     if (this.responseRules) {
       const env: Env = {
         vals,
         correct: t ? t.correct : this.baseCorrect,
-        defaults: t ? t.defaults : this.baseDefaults,
-        rng: opts.rng ?? mulberry32(`${opts.seed ?? 0}:rp`),
+        defaults,
+        rng: opts.rng ?? lazyRng(`${opts.seed ?? 0}:rp`),
       };
       this.responseRules(env);
     }
@@ -184,7 +198,7 @@ export class ItemScorer {
     const templateValues: Record<string, Json> = {};
     if (t) for (const k in t.values) templateValues[k] = toJson(t.values[k]);
     const resp: Record<string, Json> = {};
-    for (const id of this.responseDecls.keys()) resp[id] = toJson(vals[id] ?? null);
+    for (const id of this.responseIds) resp[id] = toJson(vals[id] ?? null);
     return { outcomes, templateValues, responses: resp };
   }
 }
