@@ -96,6 +96,21 @@ ref(`published R results (ltm, mirt) — skipped if absent: ${referenceAvailable
     expect(r.logLik - -1612.683).toBeLessThan(0.2);
   });
 
+  it('3PL on real data (SAT12, 600 × 32) converges with the default priors and gives finite SEs', () => {
+    const r = calibrate(readReference('sat12_scored.csv'), { model: '3pl' });
+    expect(r.converged).toBe(true);
+    expect(r.warnings).toEqual([]);
+    for (const it of r.items) {
+      expect(it.c!).toBeGreaterThan(0.02);
+      expect(it.c!).toBeLessThan(0.45);
+      const se = r.standardErrors![it.id];
+      for (const k of ['a', 'b', 'c']) expect(Number.isFinite(se[k] as number) && (se[k] as number) > 0).toBe(true);
+    }
+    // the priors cost little likelihood against the 2PL on the same data
+    const two = calibrate(readReference('sat12_scored.csv'), { model: '2pl', standardErrors: false });
+    expect(r.logLik).toBeGreaterThan(two.logLik);
+  });
+
   it('3PL on LSAT6 converges with the default priors (Beta(5,17) on c, logN(0,0.5) on a)', () => {
     const r = calibrate(readReference('lsat6.csv'), { model: '3pl' });
     expect(r.converged).toBe(true);

@@ -17,10 +17,10 @@ export interface ItemPriors {
   d?: { alpha: number; beta: number };
 }
 
-/** Default priors per model: 3PL a ~ logN(0, 0.5), c ~ Beta(5, 17) (mean ≈ 0.23); 4PL adds d ~ Beta(17, 5). */
+/** Default priors per model: 3PL a ~ logN(0, 0.5), c ~ Beta(5, 17) (mean ≈ 0.23); 4PL adds d ~ Beta(20, 2) (mode 0.95). */
 export function defaultPriors(model: IrtModel): ItemPriors {
   if (model === '3pl') return { a: { meanlog: 0, sdlog: 0.5 }, c: { alpha: 5, beta: 17 } };
-  if (model === '4pl') return { a: { meanlog: 0, sdlog: 0.5 }, c: { alpha: 5, beta: 17 }, d: { alpha: 17, beta: 5 } };
+  if (model === '4pl') return { a: { meanlog: 0, sdlog: 0.5 }, c: { alpha: 5, beta: 17 }, d: { alpha: 20, beta: 2 } };
   return {};
 }
 
