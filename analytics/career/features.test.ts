@@ -45,7 +45,8 @@ describe('career features', () => {
   });
   it('represents missing inputs explicitly as value 0 with mask 0', () => {
     const f = extractFeatures(history);
-    expect(f.missing).toEqual(expect.arrayContaining(['subject.chemistry', 'digital', 'interest']));
+    expect(f.missing).toEqual(expect.arrayContaining(['subject.chemistry', 'subject.informatics', 'digital', 'interest']));
+    expect(f.missing).not.toContain('subject.biology'); // not one of the student's electives
     expect(f.vector[featureIndex('subject.chemistry.present')]).toBe(0);
     expect(f.vector[featureIndex('subject.chemistry.mean')]).toBe(0);
     expect(f.vector[featureIndex('interest.present')]).toBe(0);

@@ -1,4 +1,4 @@
-import { ELECTIVES, RIASEC, SCORED_SUBJECTS, type RiasecLetter, type SubjectId } from '../domain/index.ts';
+import { ELECTIVES, RIASEC, SCORED_SUBJECTS, SUBJECTS, type RiasecLetter, type SubjectId } from '../domain/index.ts';
 import { scoreInterestProfiler } from './interest-profiler.ts';
 import { QUESTION_FORMATS, type QuestionFormat, type RiasecScores, type StudentHistory } from './types.ts';
 
@@ -171,7 +171,10 @@ export function extractFeatures(h: StudentHistory, upToTerm = TERMS - 1): Studen
       v[ix.sd] = sd ?? 0;
       v[ix.count] = Math.min(summary.count, 12) / 12;
       v[ix.present] = 1;
-    } else missing.push(`subject.${s}`);
+    } else if (SUBJECTS[s].compulsory || !h.electives?.length || h.electives.includes(s)) {
+      // Only a subject the student takes can be missing; the others are simply not studied.
+      missing.push(`subject.${s}`);
+    }
     if (th) {
       v[ix.theta] = th.theta;
       v[ix.thetaSe] = th.se;
