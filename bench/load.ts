@@ -407,21 +407,23 @@ export function noteError(st: RunStats, what: string): void {
 export async function answerAll(
   http: HttpPool,
   st: RunStats,
-  c: { token: string; sessionId: string; items: string[]; seq: Map<string, number> },
+  c: { token: string; sessionId: string; items: string[]; seq: Map<string, number>; sent?: Map<string, string> },
   thinkMs: number,
-  stopAt: number,
+  stopAt: number | (() => boolean),
   rnd: () => number,
 ): Promise<void> {
+  const stop = typeof stopAt === 'number' ? () => Date.now() >= stopAt : stopAt;
   const order = [...c.items];
   const changes = order.filter(() => rnd() < 0.15);
   const plan = [...order, ...changes];
   await sleep(rnd() * thinkMs);
   for (let i = 0; i < plan.length; i++) {
-    if (Date.now() >= stopAt) return;
+    if (stop()) return;
     const item = plan[i]!;
     const seq = (c.seq.get(item) ?? 0) + 1;
     c.seq.set(item, seq);
     const value = CHOICES[Math.floor(rnd() * 4)]!;
+    c.sent?.set(item, value);
     const t = performance.now();
     st.answersSent++;
     try {

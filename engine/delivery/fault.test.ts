@@ -1,0 +1,22 @@
+/**
+ * The fault test, small: a real server process is killed with SIGKILL while candidates are
+ * answering, restarted on the same database, and nothing acknowledged is lost or doubled;
+ * every session resumes with its remaining time. Full size: `npm run bench:fault`.
+ */
+import { describe, expect, it } from 'vitest';
+import { runFault } from '../../bench/fault.ts';
+
+describe('kill -9 in the middle of the load', () => {
+  it('loses no acknowledged answer, stores none twice, and every session resumes (SQLite)', async () => {
+    const r = await runFault({ candidates: 30, items: 10, db: 'sqlite', killAfterMs: 2500, answerSeconds: 6, connections: 32 });
+    expect(r.acknowledged).toBeGreaterThan(30);
+    expect(r.lost).toBe(0);
+    expect(r.duplicates).toBe(0);
+    expect(r.wrongValue).toBe(0);
+    expect(r.resumed).toBe(30);
+    expect(r.acknowledgedAfterRestart).toBe(30);
+    expect(r.errors).toBe(0);
+    // the deadline is the server's and survived the crash (allow for a loaded machine)
+    expect(r.remainingTimeMaxDriftMs).toBeLessThan(5000);
+  }, 180_000);
+});
