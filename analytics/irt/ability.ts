@@ -64,7 +64,12 @@ interface Grid {
 const grids = new Map<string, Grid>();
 let cat = new Float64Array(32);
 
+let lastGrid: Grid | undefined;
+
 function gridFor(n: number, lo: number, hi: number, mean: number, sd: number): Grid {
+  // Same grid as last call (the CAT case): no key string, no allocation.
+  const lg = lastGrid;
+  if (lg !== undefined && lg.nodes.length === n && lg.lo === lo && lg.hi === hi && lg.mean === mean && lg.sd === sd) return lg;
   const key = `${n}|${lo}|${hi}|${mean}|${sd}`;
   let g = grids.get(key);
   if (!g) {
@@ -79,6 +84,7 @@ function gridFor(n: number, lo: number, hi: number, mean: number, sd: number): G
     if (grids.size > 32) grids.clear();
     grids.set(key, g);
   }
+  lastGrid = g;
   return g;
 }
 
@@ -86,7 +92,10 @@ function gridFor(n: number, lo: number, hi: number, mean: number, sd: number): G
  * EAP estimate: posterior mean and SD. `responses[j]` is the category for `items[j]` (missing =
  * null/undefined/NaN/negative). With no responses at all, returns the prior mean and SD.
  */
-export function eap(items: readonly IrtItem[], responses: ArrayLike<number | null | undefined>, prior: AbilityPrior = { mean: 0, sd: 1 }, points = 61, range: [number, number] = [-6, 6]): { theta: number; se: number } {
+const STANDARD_PRIOR: AbilityPrior = { mean: 0, sd: 1 };
+const EAP_RANGE: [number, number] = [-6, 6];
+
+export function eap(items: readonly IrtItem[], responses: ArrayLike<number | null | undefined>, prior: AbilityPrior = STANDARD_PRIOR, points = 61, range: [number, number] = EAP_RANGE): { theta: number; se: number } {
   const g = gridFor(points, range[0], range[1], prior.mean, prior.sd);
   const Q = points;
   const L = g.post; // likelihood × prior in linear space, rescaled as it shrinks
