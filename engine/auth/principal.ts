@@ -26,8 +26,6 @@ export interface CandidatePrincipal {
   eventId: string;
   rosterId: string;
   ticketCode: string;
-  /** The candidate's exam session, when one was created already. */
-  examSessionId?: string | null;
 }
 
 export type Principal = StaffPrincipal | CandidatePrincipal;

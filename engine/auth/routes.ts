@@ -24,7 +24,6 @@ export const PrincipalSchema = z
     eventId: z.string().optional(),
     rosterId: z.string().optional(),
     ticketCode: z.string().optional(),
-    examSessionId: z.string().nullable().optional(),
   })
   .openapi('Principal');
 

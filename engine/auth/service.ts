@@ -97,11 +97,9 @@ export class AuthService {
       throw new Unauthorized('ticket code or PIN is wrong', 'login_failed');
     }
     this.d.limiter.succeed(`ticket:${ticketCode}`);
-    const [event, candidate, examSession] = await Promise.all([
-      this.eventOf(entry.eventId),
-      this.d.store.candidates.get(entry.candidateId),
-      this.d.store.sessions.getByCandidate(entry.eventId, entry.candidateId),
-    ]);
+    // Two reads after the roster (the event is usually cached); the exam session is looked up
+    // by DELIVERY from (eventId, candidateId) when needed, not at login.
+    const [event, candidate] = await Promise.all([this.eventOf(entry.eventId), this.d.store.candidates.get(entry.candidateId)]);
     if (!event || event.status !== 'published') {
       throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
     }
@@ -113,7 +111,6 @@ export class AuthService {
       eventId: entry.eventId,
       rosterId: entry.id,
       ticketCode,
-      examSessionId: examSession?.id ?? null,
     };
     const result = await this.openSession(principal, { action: 'auth.candidate_login', actor: `candidate:${entry.candidateId}`, target: `event:${entry.eventId}`, details: { ticketCode, ip } });
     this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'ok' });
