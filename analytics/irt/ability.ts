@@ -88,13 +88,13 @@ function gridFor(n: number, lo: number, hi: number, mean: number, sd: number): G
   return g;
 }
 
+const STANDARD_PRIOR: AbilityPrior = { mean: 0, sd: 1 };
+const EAP_RANGE: [number, number] = [-6, 6];
+
 /**
  * EAP estimate: posterior mean and SD. `responses[j]` is the category for `items[j]` (missing =
  * null/undefined/NaN/negative). With no responses at all, returns the prior mean and SD.
  */
-const STANDARD_PRIOR: AbilityPrior = { mean: 0, sd: 1 };
-const EAP_RANGE: [number, number] = [-6, 6];
-
 export function eap(items: readonly IrtItem[], responses: ArrayLike<number | null | undefined>, prior: AbilityPrior = STANDARD_PRIOR, points = 61, range: [number, number] = EAP_RANGE): { theta: number; se: number } {
   const g = gridFor(points, range[0], range[1], prior.mean, prior.sd);
   const Q = points;
