@@ -91,6 +91,12 @@ describe.each(dialects)('item bank import/export on $name', ({ url: makeUrl, dro
     expect(bad.json.error.code).toBe('package_invalid');
     expect(bad.json.error.details.summary.problems[0]).toMatchObject({ code: 'zip.path-unsafe', severity: 'error' });
 
+    const dry = await h.call('POST', '/api/itembank/banks/dry-bank/packages?dryRun=true', { token: author, raw: zipFixture('bad-missing-media'), headers: { 'content-type': 'application/zip' } });
+    expect(dry.status).toBe(200);
+    expect(dry.json).toMatchObject({ stored: false, errors: 2 });
+    expect(dry.json.problems.map((p: { code: string }) => p.code)).toEqual(['package.missing-file', 'media.missing']);
+    expect((await h.call('GET', '/api/itembank/banks/dry-bank/items', { token: author })).status).toBe(404);
+
     const notZip = await h.call('POST', '/api/itembank/banks/http-bank/packages', { token: author, body: { hello: 1 } });
     expect(notZip.status).toBe(415);
 

@@ -132,6 +132,24 @@ function checkInteraction(it: Interaction, responses: Map<string, VariableDeclar
     if (ids.has(c.identifier)) sink.add('error', 'interaction.duplicate-choice', `identifier "${c.identifier}" is used by more than one choice in <${it.element}>`, c.node);
     ids.add(c.identifier);
   }
+  const choiceLike = ['choice', 'inlineChoice', 'order', 'hottext', 'hotspot', 'graphicOrder', 'associate', 'graphicAssociate', 'match', 'gapMatch', 'graphicGapMatch'];
+  if (choiceLike.includes(it.kind) && it.choices.length === 0) {
+    sink.add('error', 'interaction.no-choices', `<${it.element}> has no choices for the candidate to pick`, it);
+  }
+  if ((it.kind === 'choice' || it.kind === 'hottext' || it.kind === 'hotspot') && it.maxChoices !== undefined && it.maxChoices > it.choices.length) {
+    sink.add('warning', 'interaction.max-choices', `<${it.element}> allows ${it.maxChoices} choices but offers only ${it.choices.length}`, it);
+  }
+  // Mapping keys that name no choice can never score (identifier, pair and directedPair).
+  const mapping = (decl as { mapping?: { entries: { mapKey: unknown }[] } }).mapping;
+  if (mapping && ids.size > 0 && ['identifier', 'pair', 'directedPair'].includes(decl.baseType ?? '')) {
+    for (const e of mapping.entries) {
+      for (const part of Array.isArray(e.mapKey) ? e.mapKey : [e.mapKey]) {
+        if (typeof part === 'string' && !ids.has(part)) {
+          sink.add('warning', 'decl.mapkey-not-a-choice', `the mapping of "${decl.identifier}" has key "${part}", which is not a choice of <${it.element}>, so it can never score`, decl);
+        }
+      }
+    }
+  }
   // A correct response naming a choice that does not exist (identifier, pair and directedPair).
   const correct = decl.correctResponse as { value?: unknown; values?: unknown[] } | undefined | null;
   if (correct && ids.size > 0 && ['identifier', 'pair', 'directedPair'].includes(decl.baseType ?? '')) {

@@ -54,6 +54,22 @@ describe('validatePackage', () => {
     for (const p of r.problems) expect(p.column).toBeGreaterThan(0);
   });
 
+  it('warns about mapping keys that name no choice and interactions without choices', () => {
+    const xml = `<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p2" identifier="m" title="m" adaptive="false" timeDependent="false">
+<responseDeclaration identifier="R" cardinality="multiple" baseType="identifier"><mapping defaultValue="0"><mapEntry mapKey="A" mappedValue="1"/><mapEntry mapKey="Q" mappedValue="1"/></mapping></responseDeclaration>
+<responseDeclaration identifier="R2" cardinality="single" baseType="identifier"/>
+<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+<itemBody><choiceInteraction responseIdentifier="R" maxChoices="3"><simpleChoice identifier="A">A</simpleChoice><simpleChoice identifier="B">B</simpleChoice></choiceInteraction>
+<inlineChoiceInteraction responseIdentifier="R2"/></itemBody>
+<responseProcessing template="http://www.imsglobal.org/question/qti_v2p2/rptemplates/map_response"/></assessmentItem>`;
+    const r = validateFile('m.xml', new TextEncoder().encode(xml));
+    const got = r.problems.map((p) => [p.code, p.severity, p.line]);
+    expect(got).toContainEqual(['decl.mapkey-not-a-choice', 'warning', 2]);
+    expect(got).toContainEqual(['interaction.max-choices', 'warning', 5]);
+    expect(got).toContainEqual(['interaction.no-choices', 'error', 6]);
+    expect(got).toContainEqual(['rp.template-response', 'error', 1]);
+  });
+
   it('validates a single item file', () => {
     const bytes = new TextEncoder().encode('<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="x" title="x" adaptive="false" timeDependent="false">\n<itemBody><choiceInteraction responseIdentifier="R"/></itemBody></assessmentItem>');
     const r = validateFile('x.xml', bytes);
