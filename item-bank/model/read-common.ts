@@ -80,12 +80,15 @@ function readDeclBase(ctx: ReadContext, node: QtiNode) {
   if (!identifier) ctx.add('error', 'decl.identifier', `<${node.name}> has no identifier`, node);
   const cardinality = cardinalityOf(ctx, node);
   const baseType = baseTypeOf(ctx, node, cardinality !== 'record');
-  const base = { identifier, cardinality, baseType, line: node.line, column: node.column };
   const dv = child(node, 'defaultValue');
   return {
-    ...base,
-    defaultValue: readValueOf(ctx, base, dv, 'defaultValue'),
+    identifier,
+    cardinality,
+    baseType,
+    defaultValue: dv ? readValueOf(ctx, { identifier, cardinality, baseType }, dv, 'defaultValue') : undefined,
     defaultInterpretation: dv?.attrs.interpretation,
+    line: node.line,
+    column: node.column,
   };
 }
 
@@ -136,14 +139,26 @@ export function readResponseDeclaration(ctx: ReadContext, node: QtiNode): Respon
 }
 
 export function readOutcomeDeclaration(ctx: ReadContext, node: QtiNode): OutcomeDeclaration {
-  const d: OutcomeDeclaration = readDeclBase(ctx, node);
-  d.interpretation = node.attrs.interpretation;
-  d.longInterpretation = node.attrs.longInterpretation;
-  d.normalMaximum = numAttr(node, 'normalMaximum');
-  d.normalMinimum = numAttr(node, 'normalMinimum');
-  d.masteryValue = numAttr(node, 'masteryValue');
-  d.externalScored = node.attrs.externalScored;
-  if (node.attrs.view) d.views = node.attrs.view.split(/\s+/).filter(Boolean);
+  const b = readDeclBase(ctx, node);
+  const a = node.attrs;
+  const d: OutcomeDeclaration = {
+    identifier: b.identifier,
+    cardinality: b.cardinality,
+    baseType: b.baseType,
+    defaultValue: b.defaultValue,
+    defaultInterpretation: b.defaultInterpretation,
+    line: b.line,
+    column: b.column,
+    interpretation: a.interpretation,
+    longInterpretation: a.longInterpretation,
+    normalMaximum: a.normalMaximum === undefined ? undefined : numAttr(node, 'normalMaximum'),
+    normalMinimum: a.normalMinimum === undefined ? undefined : numAttr(node, 'normalMinimum'),
+    masteryValue: a.masteryValue === undefined ? undefined : numAttr(node, 'masteryValue'),
+    externalScored: a.externalScored,
+    views: a.view ? a.view.split(/\s+/).filter(Boolean) : undefined,
+    lookupTable: undefined,
+  };
+  if (node.children.length === 0) return d;
   const target = { identifier: d.identifier, cardinality: 'single' as Cardinality, baseType: d.baseType };
   const mt = child(node, 'matchTable');
   if (mt) {

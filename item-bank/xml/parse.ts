@@ -92,7 +92,12 @@ function decodeStrict(s: string, offset: number): string {
 interface Frame {
   node: QtiNode;
   rawName: string;
-  was30: boolean;
+  offset: number;
+}
+
+/** XML whitespace: space, tab, CR, LF. */
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
 /**
@@ -141,7 +146,7 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
       if (textEnd > i) {
         const raw = xml.slice(i, textEnd);
         if (stack.length === 0) {
-          if (raw.trim()) throw new XmlSyntaxError('text outside the root element', i + raw.search(/\S/));
+          if (/\S/.test(raw)) throw new XmlSyntaxError('text outside the root element', i + raw.search(/\S/));
         } else {
           if (raw.includes(']]>')) throw new XmlSyntaxError("']]>' is not allowed in text", i + raw.indexOf(']]>'));
           appendText(stack[stack.length - 1].node, decodeStrict(raw, i));
@@ -179,12 +184,12 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
         const m = NAME_RE.exec(xml);
         if (!m) throw new XmlSyntaxError('malformed end tag', i);
         let j = i + 2 + m[0].length;
-        while (j < n && /\s/.test(xml[j])) j++;
+        while (j < n && isWs(xml.charCodeAt(j))) j++;
         if (xml[j] !== '>') throw new XmlSyntaxError(`end tag </${m[0]}> is not closed with '>'`, i);
         const top = stack.pop();
         if (!top) throw new XmlSyntaxError(`end tag </${m[0]}> without a start tag`, i);
         if (top.rawName !== m[0]) {
-          const p = pos(offsetOf(top.node));
+          const p = pos(top.offset);
           throw new XmlSyntaxError(`expected closing tag </${top.rawName}> (opened at line ${p.line}, column ${p.column}) but found </${m[0]}>`, i);
         }
         // 3.0 wraps feedback and rubric content in qti-content-body; the model keeps the 2.x shape
@@ -210,14 +215,14 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
         ATTR_RE.lastIndex = j;
         const a = ATTR_RE.exec(xml);
         if (!a) break;
-        if (a.index === j && j < n && !/\s/.test(xml[j])) throw new XmlSyntaxError(`attributes of <${rawName}> must be separated by spaces`, j);
+        if (!isWs(xml.charCodeAt(j))) throw new XmlSyntaxError(`attributes of <${rawName}> must be separated by spaces`, j);
         const v = a[2] ?? a[3];
         if (v.includes('<')) throw new XmlSyntaxError(`'<' is not allowed in the value of attribute ${a[1]}`, j);
         if (rawAttrs.some(([k]) => k === a[1])) throw new XmlSyntaxError(`attribute ${a[1]} appears twice on <${rawName}>`, j);
-        rawAttrs.push([a[1], decodeStrict(v.replace(/[\t\n\r]/g, ' '), j)]);
+        rawAttrs.push([a[1], decodeStrict(/[\t\n\r]/.test(v) ? v.replace(/[\t\n\r]/g, ' ') : v, j)]);
         j = ATTR_RE.lastIndex;
       }
-      while (j < n && /\s/.test(xml[j])) j++;
+      while (j < n && isWs(xml.charCodeAt(j))) j++;
       let selfClosing = false;
       if (xml[j] === '/' && xml[j + 1] === '>') {
         selfClosing = true;
@@ -245,15 +250,14 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
       for (const [k, v] of rawAttrs) attrs[was30 ? canonicalAttrName(k) : k] = v;
       const p = pos(i);
       const node: QtiNode = { name, attrs, children: [], line: p.line, column: p.column };
-      OFFSETS.set(node, i);
       if (stack.length) stack[stack.length - 1].node.children.push(node);
       else root = node;
-      if (!selfClosing) stack.push({ node, rawName, was30 });
+      if (!selfClosing) stack.push({ node, rawName, offset: i });
       i = j;
     }
     if (stack.length) {
       const top = stack[stack.length - 1];
-      throw new XmlSyntaxError(`<${top.rawName}> is not closed`, offsetOf(top.node));
+      throw new XmlSyntaxError(`<${top.rawName}> is not closed`, top.offset);
     }
   } catch (e) {
     if (!(e instanceof XmlSyntaxError)) throw e;
@@ -270,11 +274,7 @@ export function readXml(xml: string, opts: XmlReadOptions = {}): XmlReadResult {
   return { root, namespaces, qti3, problems };
 }
 
-const OFFSETS = new WeakMap<QtiNode, number>();
 const CONTENT_BODY_PARENTS = new Set(['modalFeedback', 'rubricBlock', 'testFeedback']);
-function offsetOf(n: QtiNode): number {
-  return OFFSETS.get(n) ?? 0;
-}
 
 function appendText(node: QtiNode, text: string): void {
   if (!text) return;
