@@ -33,6 +33,14 @@ export const EventSettingsSchema = z
     timeLimitMinutes: z.number().positive().max(24 * 60).optional(),
     /** Pass mark on the test's SCORE/MAXSCORE ratio (0–1) for pass/fail reporting. */
     passRatio: z.number().min(0).max(1).optional(),
+    /** Five θ cut scores between Bậc 1|2 … 5|6 (language exams, from standard setting). */
+    levelCuts: z.array(z.number()).length(5).optional(),
+    /** θ cut for pass/fail (IT modules). */
+    thetaCut: z.number().optional(),
+    /** Linear θ -> reported scale (slope, intercept, min, max, step). */
+    scale: z.object({ slope: z.number(), intercept: z.number(), min: z.number().optional(), max: z.number().optional(), step: z.number().positive().optional() }).optional(),
+    /** Ability distribution of the calibration (EAP prior), default N(0, 1). */
+    population: z.object({ mean: z.number(), sd: z.number().positive() }).optional(),
     cat: CatDesignSchema.optional(),
     /** Item versions fixed at publication: itemRef identifier -> item_versions.id. Set by publish. */
     pinnedItems: z.record(z.string(), z.string()).optional(),
