@@ -75,6 +75,18 @@ describe('export as a QTI 3.0 package', () => {
     expect(second.tests[0].itemPaths).toEqual(first.tests[0].itemPaths);
   });
 
+  it('round-trips a QTI 2.1 package (media in another folder, test hrefs, modal feedback) into QTI 3.0', () => {
+    const first = validatePackage({ zip: zipFixture('good-qti21') });
+    expect(first.problems).toEqual([]);
+    const second = roundTrip(first);
+    expect(second.problems).toEqual([]);
+    expect(second.items.map((i) => i.media)).toEqual([['images/map.png'], []]);
+    expect(second.tests[0].itemPaths).toEqual({ 'q-hotspot': 'items/hotspot.xml', 'q-order': 'items/order.xml' });
+    expect(second.items[0].item.metadata.subject).toBe('geography');
+    const text = new TextDecoder().decode(unzipSync(exportPackage(exportInputFrom(first)).zip!)['items/hotspot.xml']);
+    expect(text).toContain('<qti-modal-feedback outcome-identifier="FEEDBACK" identifier="RIGHT" show-hide="show"><qti-content-body>');
+  });
+
   it('converts QTI 2.1 to 3.0 names, namespace and template URL', () => {
     const xml21 = `<?xml version="1.0" encoding="UTF-8"?>
 <assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"

@@ -91,7 +91,9 @@ function readLom(lom: XmlElement, md: ItemMetadata): void {
   for (const cls of elements(lom, 'classification')) {
     const purpose = lomText(child(cls, 'purpose'))?.toLowerCase();
     if (purpose !== 'discipline') continue;
-    const taxon = child(child(cls, 'taxonPath') ?? cls, 'taxon');
+    // LOM 1.0 writes taxonPath, IMS MD 1.2 taxonpath.
+    const path = elements(cls).find((e) => e.local.toLowerCase() === 'taxonpath');
+    const taxon = child(path ?? cls, 'taxon');
     const entry = taxon && lomText(child(taxon, 'entry'));
     if (entry) md.subject ??= entry;
   }

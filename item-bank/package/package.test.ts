@@ -72,6 +72,17 @@ describe('readPackage', () => {
     expect(r.package!.files.get('media/dialogue.mp3')?.mediaType).toBe('audio/mpeg');
   });
 
+  it('reads a QTI 2.1 package with IMS MD 1.2 metadata (langstring, taxonpath)', () => {
+    const r = readPackage({ zip: zipFixture('good-qti21') });
+    expect(r.problems).toEqual([]);
+    const [hotspot] = r.package!.manifest.resources;
+    expect(hotspot).toMatchObject({ kind: 'item', qtiVersion: '2.1', files: ['items/hotspot.xml', 'images/map.png'] });
+    expect(hotspot.metadata).toEqual({
+      title: 'Chọn thủ đô trên bản đồ', language: 'vi', keywords: ['địa lý'], subject: 'geography',
+      toolName: 'Assay fixture writer', toolVersion: '1.0', interactionTypes: ['hotspotInteraction'],
+    });
+  });
+
   it('reads the same package from a folder source', () => {
     const files = folderFiles(join(PACKAGES_DIR, 'good-qti3'));
     const r = readPackage({ folder: { list: () => [...files].map(([path, b]) => ({ path, size: b.length })), read: (p) => files.get(p)! } });
