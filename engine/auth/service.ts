@@ -5,7 +5,7 @@
  * with a snapshot of the principal so that each request costs one primary-key read.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AuditInput, ExamEvent, NewAppSession, Store } from '../store/types.ts';
+import type { AuditInput, ExamEvent, NewAppSession, Store, StoreTx } from '../store/types.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { Metrics } from '../http/metrics.ts';
@@ -46,7 +46,8 @@ export class AuthService {
     this.now = d.now ?? Date.now;
     this.writer = new GroupCommit(async (batch) => {
       await d.store.transaction(async (tx) => {
-        for (const b of batch) await tx.appSessions.create(b.session);
+        if (tx.dialect === 'postgres' && batch.length > 1) await insertSessionsPg(tx, batch.map((b) => b.session));
+        else for (const b of batch) await tx.appSessions.create(b.session);
         const audits = batch.flatMap((b) => (b.audit ? [b.audit] : []));
         if (audits.length) await tx.audit.appendMany(audits);
       });
@@ -169,5 +170,23 @@ export class AuthService {
     await this.d.store.appSessions.delete(auth.sessionIdHash);
     const p = auth.principal;
     await this.d.audit.record({ action: 'auth.logout', actor: p.kind === 'staff' ? `user:${p.userId}` : `candidate:${p.candidateId}` });
+  }
+}
+
+/**
+ * One multi-row INSERT for a batch of sessions on PostgreSQL: one round trip instead of one per
+ * login (SQLite inserts in-process and needs no such thing). Columns as in the store's schema
+ * (engine/store/schema.pg.ts, table app_sessions).
+ */
+async function insertSessionsPg(tx: StoreTx, rows: NewAppSession[]): Promise<void> {
+  const cols = ['id_hash', 'user_id', 'candidate_id', 'exam_session_id', 'role', 'csrf_token', 'data', 'created_at', 'expires_at'];
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    const params: unknown[] = [];
+    for (const r of chunk) {
+      params.push(r.idHash, r.userId ?? null, r.candidateId ?? null, r.examSessionId ?? null, r.role, r.csrfToken, r.data === undefined ? null : JSON.stringify(r.data), r.createdAt ?? Date.now(), r.expiresAt);
+    }
+    const values = chunk.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
+    await tx.raw.query(`INSERT INTO app_sessions (${cols.join(', ')}) VALUES ${values}`, params);
   }
 }

@@ -210,6 +210,24 @@ describe.each(dialects)('HTTP spine on $name', ({ url: makeUrl, drop }) => {
     expect((await h.store.audit.verifyAuditChain()).ok).toBe(true);
   });
 
+  it('concurrent candidate logins (one group-committed batch) each get a working session and an audit entry', async () => {
+    await h.deps.audit.flush();
+    const before = (await h.store.audit.list({ action: 'auth.candidate_login', limit: 1000 })).length;
+    const logins = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => {
+        const c = h.demo.candidates[i % 2];
+        return h.call('POST', '/api/auth/candidate-login', { body: { ticketCode: c.ticketCode, pin: c.pin, bearer: true } });
+      }),
+    );
+    expect(logins.map((r) => r.status)).toEqual(Array(30).fill(200));
+    const mes = await Promise.all(logins.map((r) => h.call('GET', '/api/auth/me', { token: r.json.token })));
+    mes.forEach((m, i) => {
+      expect(m.status).toBe(200);
+      expect(m.json.principal).toMatchObject({ kind: 'candidate', ticketCode: h.demo.candidates[i % 2].ticketCode });
+    });
+    expect((await h.store.audit.list({ action: 'auth.candidate_login', limit: 1000 })).length).toBe(before + 30);
+  });
+
   it('home pages return each role\'s data', async () => {
     expect((await h.call('GET', '/api/home/author', { token: tokens.author })).json.banks[0].code).toBe('DEMO');
     const ev = (await h.call('GET', '/api/home/proctor', { token: tokens.proctor })).json.events;
