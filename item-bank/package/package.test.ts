@@ -44,11 +44,11 @@ describe('metadata vocabularies', () => {
 describe('safe XML', () => {
   it('refuses DOCTYPE (XXE, entity bombs) with a position', () => {
     const r = parseXml('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<x>&e;</x>', DEFAULT_LIMITS);
-    expect(r).toMatchObject({ ok: false, code: 'xml.doctype', line: 2, column: 1 });
+    expect(r).toMatchObject({ ok: false, code: 'xml.dtdRefused', line: 2, column: 1 });
   });
   it('reports broken XML with line and column', () => {
     const r = parseXml('<a>\n  <b>\n</a>', DEFAULT_LIMITS);
-    expect(r).toMatchObject({ ok: false, code: 'xml.not-well-formed', line: 3 });
+    expect(r).toMatchObject({ ok: false, code: 'xml.malformed', line: 3 });
   });
 });
 
