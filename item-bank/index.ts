@@ -17,7 +17,7 @@ export {
 export type { Json } from './values.ts';
 export { createItemScorer, scoreItem, runTemplateProcessing, ItemScorer } from './processing/item-scorer.ts';
 export type { ScoreOptions, ScoreResult, TemplateState, TemplateJson } from './processing/item-scorer.ts';
-export { processTestOutcomes } from './processing/test-outcomes.ts';
+export { processTestOutcomes, evaluateTestExpression } from './processing/test-outcomes.ts';
 export type { TestItemResult } from './processing/test-outcomes.ts';
 export { compileExpr, SUPPORTED_EXPRESSIONS, roundDecimal } from './processing/expressions.ts';
 export { compileRules } from './processing/rules.ts';

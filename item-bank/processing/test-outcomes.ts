@@ -2,7 +2,8 @@
  * Test-level outcome processing: sums and weights of item outcomes, testVariables,
  * outcomeMaximum/Minimum and the numberX counters, over the items a candidate was given.
  */
-import type { AssessmentItem, AssessmentItemRef, AssessmentSection, AssessmentTest, QtiValue } from '../model/types.ts';
+import type { AssessmentItem, AssessmentItemRef, AssessmentSection, AssessmentTest, Expr, QtiValue } from '../model/types.ts';
+import { compileExpr } from './expressions.ts';
 import { checkResponse, toJson, type Json } from '../values.ts';
 import { compileRules } from './rules.ts';
 import { mulberry32 } from './rng.ts';
@@ -51,6 +52,23 @@ function jsonToValue(item: AssessmentItem | undefined, id: string, j: Json): Qti
 
 /** Runs the test's outcomeProcessing over the item results; returns every test outcome variable. */
 export function processTestOutcomes(test: AssessmentTest, itemResults: TestItemResult[], opts: { seed?: number | string } = {}): { outcomes: Record<string, Json> } {
+  const { vals } = runTestOutcomes(test, itemResults, opts);
+  const outcomes: Record<string, Json> = {};
+  for (const d of test.outcomeDeclarations) outcomes[d.identifier] = toJson(vals[d.identifier] ?? null);
+  return { outcomes };
+}
+
+/**
+ * Evaluates one test-level expression (a preCondition or branchRule) after outcome processing,
+ * over the same item results. Returns the JSON value (true/false/null for conditions).
+ * Throws QtiProcessingError for an expression Assay cannot evaluate.
+ */
+export function evaluateTestExpression(test: AssessmentTest, expr: Expr, itemResults: TestItemResult[], opts: { seed?: number | string } = {}): Json {
+  const { env, scope } = runTestOutcomes(test, itemResults, opts);
+  return toJson(compileExpr(expr, scope)(env));
+}
+
+function runTestOutcomes(test: AssessmentTest, itemResults: TestItemResult[], opts: { seed?: number | string }): { vals: Record<string, QtiValue>; env: Env; scope: CompileScope } {
   const refs = new Map<string, { ref: AssessmentItemRef; sections: string[] }>();
   for (const part of test.testParts) for (const s of part.sections) refsOf(s, [], refs);
   const items: TestItemState[] = itemResults.map((r) => {
@@ -91,12 +109,7 @@ export function processTestOutcomes(test: AssessmentTest, itemResults: TestItemR
     defaults[d.identifier] = d.defaultValue ?? null;
     vals[d.identifier] = d.defaultValue ?? (d.cardinality === 'single' && (d.baseType === 'integer' || d.baseType === 'float') ? { cardinality: 'single', baseType: d.baseType, value: 0 } : null);
   }
-  if (test.outcomeProcessing) {
-    const run = compileRules(test.outcomeProcessing.rules, scope);
-    const env: Env = { vals, correct: {}, defaults, rng: mulberry32(opts.seed ?? 0), items };
-    run(env);
-  }
-  const outcomes: Record<string, Json> = {};
-  for (const d of test.outcomeDeclarations) outcomes[d.identifier] = toJson(vals[d.identifier] ?? null);
-  return { outcomes };
+  const env: Env = { vals, correct: {}, defaults, rng: mulberry32(opts.seed ?? 0), items };
+  if (test.outcomeProcessing) compileRules(test.outcomeProcessing.rules, scope)(env);
+  return { vals, env, scope };
 }

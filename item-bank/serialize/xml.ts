@@ -75,7 +75,11 @@ export function convertTree(node: QtiNode, version: QtiVersion, isRoot = true): 
   const out = convert(node, false);
   if (isRoot) {
     const attrs: Record<string, string> = { xmlns: QTI_NAMESPACES[version], 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:schemaLocation': SCHEMA_LOCATIONS[version] };
-    for (const [k, v] of Object.entries(out.attrs)) if (k !== 'xmlns' && k !== 'xmlns:xsi') attrs[k] = v;
+    for (const [k, v] of Object.entries(out.attrs)) {
+      // the source's own QTI namespace bindings (e.g. xmlns:qti) belong to its version
+      if (k === 'xmlns' || k === 'xmlns:xsi' || (k.startsWith('xmlns:') && /imsqti|imsglobal\.org\/xsd\/qti|imsglobal\.org\/spec\/qti/i.test(v))) continue;
+      attrs[k] = v;
+    }
     out.attrs = attrs;
   }
   return out;
