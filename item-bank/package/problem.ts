@@ -11,7 +11,7 @@ export interface Problem {
   line: number;
   column: number;
   severity: Severity;
-  /** Stable machine-readable code, e.g. `zip.path-escape`, `xml.not-well-formed`. */
+  /** Stable machine-readable code, e.g. `zip.path-unsafe`, `xml.malformed`. */
   code: string;
   /** What is wrong and what to do about it, in words an author can act on. */
   message: string;
