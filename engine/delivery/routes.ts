@@ -69,6 +69,7 @@ const SessionSchema = z
     accommodations: z.unknown(),
     current: z.object({ index: z.number(), itemId: z.string(), part: z.string(), navigationMode: z.string(), submissionMode: z.string() }).nullable(),
     items: z.array(z.object({ key: z.string(), index: z.number(), part: z.string(), sections: z.array(z.string()), answered: z.boolean(), visited: z.boolean() })),
+    adaptive: z.boolean().openapi({ description: 'CAT: items appear one by one (next only); current null after the last = submit' }),
   })
   .openapi('ExamSessionView');
 

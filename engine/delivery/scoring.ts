@@ -87,7 +87,10 @@ export function scoreResponses(session: ExamSession, event: ExamEvent, plan: Del
   const byItem = latestByItem(history);
   const items: ItemOutcome[] = [];
   const results: TestItemResult[] = [];
+  // An adaptive session is scored on the items it delivered.
+  const delivered = settingsOf(event).cat ? new Set((session.position as { visited?: string[] } | null)?.visited ?? []) : null;
   for (const p of plan.items) {
+    if (delivered && !delivered.has(p.key)) continue;
     const li = test.items.get(p.identifier);
     if (!li) continue;
     const responses = byItem.get(p.key) ?? {};
@@ -145,6 +148,7 @@ export async function scoreAndStore(svc: DeliveryService, s0: ExamSession, event
     score: sc.score,
     maxScore: sc.maxScore,
     ...sc.reported.extra,
+    ...(s0.thetaTrace ? { cat: s0.thetaTrace } : {}),
     items: Object.fromEntries(sc.items.map((i) => [i.key, { outcomes: i.outcomes, responses: i.responses, ...(i.error ? { error: i.error } : {}) }])),
   } as unknown as Json;
   const row = {

@@ -20,6 +20,9 @@ import {
   type Accommodation, type ScopeClock, type SessionClock, type TimeRules,
 } from './deadline.ts';
 import { seedFromText } from './rng.ts';
+import { catNext, catResponses, type CatTraceEntry } from './cat.ts';
+import { categoryOf, irtItemOf } from './psychometrics.ts';
+import { latestByItem, itemSeed, scorerFor } from './scoring.ts';
 import { settingsOf, type EventSettings } from './settings.ts';
 import { isFinal, nextState, SessionTransitionError, type SessionAction, type SessionState } from './state-machine.ts';
 import { assertAnswerable, buildPlan, jump, NavigationError, next, partOf, planKeys, previous, startState, type ConditionEvaluator, type DeliveryPlan, type NavState } from './walker.ts';
@@ -251,7 +254,8 @@ export class DeliveryService {
     if (!plan) {
       plan = buildPlan(test.delivery, Number(s.seed));
       const stored = s.itemOrder as string[] | null;
-      if (stored && JSON.stringify(stored) !== JSON.stringify(planKeys(plan))) {
+      // CAT sessions store the delivered items only; their plan is the whole pool.
+      if (!settingsOf(ev).cat && stored && JSON.stringify(stored) !== JSON.stringify(planKeys(plan))) {
         // The stored order is what the candidate saw: it wins over a rebuild.
         plan = { ...plan, items: stored.map((k, i) => ({ ...plan!.items.find((x) => x.key === k)!, index: i })).filter((x) => x.key) };
       }
@@ -354,13 +358,21 @@ export class DeliveryService {
     const { plan, test } = await this.planOf(s, event);
     if (!plan.items.length) throw new Conflict('this test has no items to deliver', undefined, 'empty_test');
     const evaluate = await this.evaluator(test, s, plan);
+    const st = settingsOf(event);
+    let first: { index: number; trace: CatTraceEntry[] } | null = null;
+    if (st.cat) {
+      const step = catNext(test, st, s.seed, []);
+      if (step.kind !== 'item') throw new Conflict('the adaptive test stopped before its first item (empty pool?)', { reason: step.reason }, 'cat_stopped');
+      first = { index: plan.items.findIndex((x) => x.key === step.itemId), trace: [{ itemId: null, category: null, theta: step.theta, se: step.se }] };
+    }
     s = await this.transition(s.id, 'start', `candidate:${p.candidateId}`, (cur, t) => {
-      const nav = startState(plan, evaluate);
+      const nav = first ? { position: first.index, attempts: {}, visited: [plan.items[first.index]!.key] } : startState(plan, evaluate);
       const clock: SessionClock = { startedAt: t, pausedAt: null, pausedMs: 0, extensionMs: cur.extensionMs };
       const scopes = this.enter(plan, { ...cur, ...clock, data: { ...dataOf(cur), scopes: [] } as unknown as Json } as ExamSession, nav.position, t);
       return {
         startedAt: t,
-        itemOrder: planKeys(plan) as unknown as Json,
+        itemOrder: (first ? nav.visited : planKeys(plan)) as unknown as Json,
+        ...(first ? { thetaTrace: first.trace as unknown as Json } : {}),
         position: nav as unknown as Json,
         deadlineAt: sessionDeadline(this.timeRules(event, plan, cur), clock, t),
         lastSeenAt: t,
@@ -633,6 +645,7 @@ export class DeliveryService {
     if (s0.state !== 'in_progress') throw new Conflict(`cannot navigate: the session is ${s0.state}`, { state: s0.state }, 'session_not_in_progress');
     const event = await this.event(s0.eventId);
     const { plan, test } = await this.planOf(s0, event);
+    if (settingsOf(event).cat) return this.catAdvance(s0, event, plan, test, to);
     const facts = await this.facts(s0);
     const evaluate = await this.evaluator(test, s0, plan);
     try {
@@ -646,6 +659,41 @@ export class DeliveryService {
     } catch (e) {
       throw toHttpError(e);
     }
+  }
+
+  /**
+   * CAT: the answer to the current item is scored to its IRT category, the step function picks
+   * the next item (or stops: position -1, the candidate then submits); the trace grows by one.
+   */
+  private async catAdvance(s0: ExamSession, event: ExamEvent, plan: DeliveryPlan, test: LoadedTest, to: string): Promise<ExamSession> {
+    if (to !== 'next') throw new Conflict('an adaptive test only moves forward: use next', undefined, 'linear_navigation');
+    await this.settle(s0.id);
+    const history = await this.store.responses.history(s0.id);
+    const st = settingsOf(event);
+    return this.patch(s0.id, (s) => {
+      if (s.state !== 'in_progress') throw new Conflict(`cannot navigate: the session is ${s.state}`, { state: s.state }, 'session_not_in_progress');
+      const nav = navOf(s)!;
+      if (nav.position < 0) throw new Conflict('the adaptive test has ended: submit it', undefined, 'test_ended');
+      const item = plan.items[nav.position]!;
+      const li = test.items.get(item.identifier)!;
+      const responses = latestByItem(history.filter((r) => r.itemIdentifier === item.key)).get(item.key) ?? {};
+      const out = scorerFor(li).score(responses, { seed: itemSeed(s, item.key) }).outcomes;
+      const score = typeof out.SCORE === 'number' ? out.SCORE : 0;
+      const max = typeof out.MAXSCORE === 'number' ? out.MAXSCORE : 1;
+      const irt = li.irt ? irtItemOf(li.irt.params) : null;
+      const category = irt ? categoryOf(irt, score, max) : score >= max ? 1 : 0;
+      const trace = [...((s.thetaTrace ?? []) as unknown as CatTraceEntry[])];
+      const step = catNext(test, st, s.seed, [...catResponses(trace), { itemId: item.key, category }]);
+      const entry: CatTraceEntry = { itemId: item.key, category, theta: step.theta, se: step.se };
+      const attempts = { ...nav.attempts, [item.key]: (nav.attempts[item.key] ?? 0) + 1 };
+      if (step.kind === 'stop') {
+        entry.stop = { reason: step.reason, ...(step.classification ? { classification: step.classification } : {}) };
+        return { position: { ...nav, attempts, position: -1 } as unknown as Json, thetaTrace: [...trace, entry] as unknown as Json };
+      }
+      const idx = plan.items.findIndex((x) => x.key === step.itemId);
+      const visited = [...nav.visited, step.itemId];
+      return { position: { position: idx, attempts, visited } as unknown as Json, itemOrder: visited as unknown as Json, thetaTrace: [...trace, entry] as unknown as Json };
+    }).catch((e) => Promise.reject(toHttpError(e)));
   }
 
   // ------------------------------------------------------------------ submit, time-out, score
@@ -748,7 +796,8 @@ export class DeliveryService {
       const latest = await this.store.responses.latestResponses(s.id);
       const answered = new Set(latest.filter((r) => r.value !== null).map((r) => r.itemIdentifier));
       const nav = navOf(s);
-      items = plan.items.map((x) => ({ key: x.key, index: x.index, part: x.part, sections: x.sections, answered: answered.has(x.key), visited: nav?.visited.includes(x.key) ?? false }));
+      const delivered = settingsOf(event).cat ? new Set(nav?.visited ?? []) : null;
+      items = plan.items.filter((x) => !delivered || delivered.has(x.key)).map((x) => ({ key: x.key, index: x.index, part: x.part, sections: x.sections, answered: answered.has(x.key), visited: nav?.visited.includes(x.key) ?? false }));
       if (nav && nav.position >= 0) {
         const part = partOf(plan, nav.position);
         current = { index: nav.position, itemId: plan.items[nav.position]!.key, part: part.identifier, navigationMode: part.navigationMode, submissionMode: part.submissionMode };
@@ -770,6 +819,7 @@ export class DeliveryService {
       accommodations: dataOf(s).accommodation ?? null,
       current,
       items,
+      adaptive: !!settingsOf(event).cat,
     };
   }
 
