@@ -134,6 +134,19 @@ describe('parameter recovery on seeded simulated data', () => {
     expect(rmse(r.items.map((i) => i.b!), truth.map((i) => i.b!))).toBeLessThan(0.1);
   });
 
+  it('the E-step split across two worker threads gives the same fit as one thread', () => {
+    const rng = mulberry32(8);
+    const truth = [...randomItems('2pl', 8, rng, 2, 'd'), ...randomItems('grm', 4, rng, 3, 'g')];
+    const thetas = Array.from({ length: 1500 }, () => normal(rng));
+    const m = simulateResponses(truth, thetas, rng, 0.1);
+    const itemModels = Object.fromEntries(truth.map((t) => [t.id, t.model]));
+    const one = calibrate(m, { itemModels, standardErrors: false, threads: 1 });
+    const two = calibrate(m, { itemModels, standardErrors: false, threads: 2 });
+    expect(two.logLik).toBeCloseTo(one.logLik, 6);
+    two.items.forEach((it, j) => expect(it.a).toBeCloseTo(one.items[j].a, 6));
+    expect(two.iterations).toBe(one.iterations);
+  });
+
   it('handles missing responses (30% not presented) and still recovers 2PL parameters', () => {
     const rng = mulberry32(7);
     const truth = randomItems('2pl', 20, rng);

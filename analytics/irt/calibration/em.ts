@@ -20,7 +20,9 @@
  * transformed back (b = σβ, SE by the delta method), which is the same likelihood.
  */
 import { itemToJson, type IrtItem, type IrtModel } from '../model.ts';
+import { availableParallelism } from 'node:os';
 import { setNormalWeights } from '../quadrature.ts';
+import { ParallelEStep, sharedFloat64, sharedInt32From } from './parallel.ts';
 import type { ResponseMatrix } from '../responses.ts';
 import { probsAndJacobian, slotCount } from './jacobian.ts';
 import { defaultPriors, priorTerms, type ItemPriors } from './priors.ts';
@@ -52,6 +54,11 @@ export interface CalibrationOptions {
    * θ ~ N(0, 1) with every slope 1 — ltm's `rasch(data, constraint = cbind(p + 1, 1))`.
    */
   raschVarianceFree?: boolean;
+  /**
+   * Threads for the E-step (default: 2 — or fewer cores — when the pattern work exceeds ~3·10⁷
+   * cell-nodes per E-step, e.g. 100,000 × 60; otherwise 1).
+   */
+  threads?: number;
 }
 
 /** Standard errors of one item's parameters, by name (thresholds/steps as arrays). */
@@ -156,14 +163,34 @@ export function invertSpd(A: Float64Array, n: number): Float64Array | null {
   return out;
 }
 
-/** Solves the small dense system A x = g (A positive definite) in place into x; false if singular. */
+let solveScratch = new Float64Array(64);
+/**
+ * Solves the small dense system A x = g (A symmetric positive definite) by Cholesky in a reused
+ * scratch buffer (it runs for every item at every M-step, so it must not allocate). False if A is
+ * not positive definite.
+ */
 function solveSmall(A: Float64Array, g: Float64Array, n: number, x: Float64Array): boolean {
-  const inv = invertSpd(A, n);
-  if (!inv) return false;
+  if (solveScratch.length < n * n) solveScratch = new Float64Array(n * n * 2);
+  const L = solveScratch;
   for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += inv[i * n + j] * g[j];
-    x[i] = s;
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * n + j];
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      if (i === j) {
+        if (!(s > 0)) return false;
+        L[i * n + i] = Math.sqrt(s);
+      } else L[i * n + j] = s / L[j * n + j];
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    let s = g[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
+    x[i] = s / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
+    x[i] = s / L[i * n + i];
   }
   return true;
 }
@@ -173,7 +200,8 @@ function solveSmall(A: Float64Array, g: Float64Array, n: number, x: Float64Array
  * leaf (closure-captured typed arrays were ~3× slower). Returns the marginal log-likelihood.
  */
 function accumulatePatterns(
-  nPat: number,
+  p0: number,
+  p1: number,
   Q: number,
   patStart: Int32Array,
   entries: Int32Array,
@@ -194,7 +222,7 @@ function accumulatePatterns(
   acc.fill(0);
   T.fill(0);
   let logLik = 0;
-  for (let p = 0; p < nPat; p++) {
+  for (let p = p0; p < p1; p++) {
     let S = 0;
     let C = 0;
     for (let e = linStart[p], e1 = linStart[p + 1]; e < e1; e++) {
@@ -432,8 +460,8 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   // Items whose log(P_k / P_0) is linear in θ (rasch, 1pl, 2pl, gpcm, pcm): a pattern's
   // log-likelihood is base(θ) + θ·S + C over them, O(1) per node instead of O(items).
   const linear = specs.map((s) => s.model === 'rasch' || s.model === '1pl' || s.model === '2pl' || s.model === 'gpcm' || s.model === 'pcm');
-  const linA = new Float64Array(J * maxKAll);
-  const linB = new Float64Array(J * maxKAll);
+  let linA: Float64Array = new Float64Array(J * maxKAll);
+  let linB: Float64Array = new Float64Array(J * maxKAll);
 
   // Rasch family with one shared slope and complete data: the raw score is sufficient, so
   // persons are grouped by score and expected counts come from per-item score tables.
@@ -545,21 +573,43 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   patStart[nPat] = entriesList.length;
   tabStart[nPat] = tabList.length;
   linStart[nPat] = linList.length;
-  const entries = Int32Array.from(entriesList);
-  const tabEntries = Int32Array.from(tabList);
-  const linEntries = Int32Array.from(linList);
-  const weights = Float64Array.from(patWeight);
+  // Very large pattern sets split the E-step across threads (shared memory, see parallel.ts).
+  const work = (entriesList.length + nPat) * Q;
+  const threads = scorePath ? 1 : Math.max(1, Math.floor(options.threads ?? (work > 3e7 ? Math.min(2, availableParallelism()) : 1)));
+  const shared = threads > 1;
+  const f64 = (n: number) => (shared ? sharedFloat64(n) : new Float64Array(n));
+  const i32 = (src: number[] | Int32Array) => (shared ? sharedInt32From(src) : Int32Array.from(src));
+  const entries = i32(entriesList);
+  const tabEntries = i32(tabList);
+  const linEntries = i32(linList);
+  const patStartS = i32(patStart);
+  const tabStartS = i32(tabStart);
+  const linStartS = i32(linStart);
+  const weights = f64(patWeight.length);
+  weights.set(patWeight);
+  if (shared) {
+    linA = f64(linA.length);
+    linB = f64(linB.length);
+  }
 
   // --- work buffers
-  const nodes = new Float64Array(Q);
+  const nodes = f64(Q);
   const qw = new Float64Array(Q);
   const lqw = new Float64Array(Q);
   setNormalWeights(nodes, qw, lqw, lo, hi, 0, 1);
-  const table = new Float64Array(tableSize);
+  const table = f64(tableSize);
   const acc = new Float64Array(tableSize);
   const T = new Float64Array(Q);
-  const base = new Float64Array(Q);
+  const base = f64(Q);
   const ll = new Float64Array(Q);
+  let parallel: ParallelEStep | null = null;
+  if (shared) {
+    try {
+      parallel = new ParallelEStep(accumulatePatterns, { nPat, Q, patStart: patStartS, entries, tabStart: tabStartS, tabEntries, linStart: linStartS, linEntries, linA, linB, nodes, weights, base, table }, threads);
+    } catch {
+      parallel = null; // no worker threads here: the single-threaded kernel on the same shared arrays
+    }
+  }
   const maxK = Math.max(...specs.map((s) => s.K));
   const maxS = Math.max(...specs.map((s) => s.S));
   const Pk = new Float64Array(maxK);
@@ -603,7 +653,8 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
       }
     }
     if (scorePath) return accumulateScores();
-    return accumulatePatterns(nPat, Q, patStart, entries, tabStart, tabEntries, linStart, linEntries, linA, linB, nodes, weights, base, table, acc, T, ll);
+    if (parallel) return parallel.run(acc, T, ll);
+    return accumulatePatterns(0, nPat, Q, patStartS, entries, tabStartS, tabEntries, linStartS, linEntries, linA, linB, nodes, weights, base, table, acc, T, ll);
   }
 
   /** Score-group E-step (rasch family, complete data): posteriors per raw score. */
@@ -801,7 +852,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
           const ft = itemObjective(s, trial, true);
           if (ft >= f - 1e-10 * Math.abs(f)) {
             for (let a = 0; a < n; a++) maxStep = Math.max(maxStep, Math.abs(t * step[a]));
-            s.vals.set(trial.subarray(0, s.S));
+            for (let k = 0; k < s.S; k++) s.vals[k] = trial[k];
             f = ft;
             accepted = true;
             break;
@@ -1003,6 +1054,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
     if (!cov) warnings.push('observed information is not positive definite: standard errors unavailable (the model may be unidentified for these data)');
     estep(p0);
   }
+  parallel?.close();
   unpack(p0);
 
   // --- results on the reported scale
