@@ -125,7 +125,7 @@ export function valueFromRaw(decl: { cardinality: Cardinality; baseType?: BaseTy
 
 function primitiveToJson(baseType: BaseType, v: Primitive): Json {
   if (Array.isArray(v)) return [v[0], v[1]] as Json;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'number') return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
   if (typeof v === 'object') return { name: v.name, mimeType: v.mimeType, contentBase64: v.contentBase64 };
   if (baseType === 'intOrIdentifier' && typeof v === 'string' && INTEGER.test(v)) return parseInt(v, 10);
   return v;
