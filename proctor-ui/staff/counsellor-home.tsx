@@ -11,6 +11,9 @@ export function CounsellorHome(props: HomeProps) {
   return (
     <Layout title={t('studentsTitle')} {...props}>
       <section data-home="counsellor">
+        <p>
+          <a href="/counsellor/">{t('careerReports')}</a>
+        </p>
         {error && <Alert>{error}</Alert>}
         {!data && !error && <p role="status">{t('loading')}</p>}
         {data && data.students.length === 0 && <p>{t('empty')}</p>}
