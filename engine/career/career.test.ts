@@ -10,13 +10,14 @@ import { extractFeatures } from '../../analytics/career/index.ts';
 let h: TestApp;
 let ids: string[];
 let otherSchoolStudent: string;
+let written: Awaited<ReturnType<typeof writeSyntheticHistories>>;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'assay-career-'));
   h = await makeTestApp(`sqlite:${join(dir, 'a.db')}`);
   ids = (await h.store.candidates.list()).map((c) => c.id);
   // Everyone but the second student consents to the AI part.
-  await writeSyntheticHistories(h.store, ids, 77, { consent: (i) => i !== 1 });
+  written = await writeSyntheticHistories(h.store, ids, 77, { consent: (i) => i !== 1 });
   const other = await h.store.schools.create({ code: 'OTHER', name: 'Other school' });
   otherSchoolStudent = (await h.store.candidates.create({ schoolId: other.id, grade: 12 }, { fullName: 'Outside Student' })).id;
   await writeSyntheticHistories(h.store, [otherSchoolStudent], 78);
@@ -30,6 +31,12 @@ describe('career pipeline from stored results', () => {
     expect(hist.assessments.length).toBeGreaterThan(10);
     expect(Object.values(f.subjects).filter((s) => s.count > 0).length).toBeGreaterThanOrEqual(6);
     expect(hist.electives!.length).toBeGreaterThan(0);
+  });
+  it('reads Interest Profiler answers from the survey session\'s responses (identifiers L1–L5)', async () => {
+    const w = written.find((x) => x.interestProfilerAnswers)!;
+    const [hist] = await loadHistories(h.store, [w.studentId]);
+    expect(hist.interestProfilerAnswers).toEqual(w.interestProfilerAnswers);
+    expect(extractFeatures(hist).riasec!.hollandCode).toMatch(/^[RIASEC]{3}$/);
   });
 });
 
