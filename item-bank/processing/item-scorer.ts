@@ -29,6 +29,8 @@ export interface ScoreOptions {
   template?: TemplateJson | TemplateState;
   /** Response-processing RNG; defaults to one derived from the seed. */
   rng?: Rng;
+  /** Template variable defaults from the test's assessmentItemRef templateDefault (JSON form). */
+  templateDefaults?: Record<string, Json>;
 }
 
 export interface ScoreResult {
@@ -103,10 +105,14 @@ export class ItemScorer {
   }
 
   /** Runs template processing with a seeded RNG; the same seed always gives the same values. */
-  runTemplate(seed: number | string = 0): TemplateState {
+  runTemplate(seed: number | string = 0, templateDefaults?: Record<string, Json>): TemplateState {
+    // templateDefault (test level) replaces a template variable's declared default
+    const overrides: Record<string, QtiValue> = {};
+    const tdecls = new Map(this.item.templateDeclarations.map((d) => [d.identifier, d]));
+    for (const [k, v] of Object.entries(templateDefaults ?? {})) overrides[k] = checkResponse(tdecls.get(k), v, k);
     const state = (): TemplateState => {
       const values: Record<string, QtiValue> = {};
-      for (const d of this.item.templateDeclarations) values[d.identifier] = d.defaultValue ?? null;
+      for (const d of this.item.templateDeclarations) values[d.identifier] = d.identifier in overrides ? overrides[d.identifier] : (d.defaultValue ?? null);
       return { values, correct: { ...this.baseCorrect }, defaults: { ...this.baseDefaults } };
     };
     if (!this.templateRules) return state();
@@ -173,7 +179,7 @@ export class ItemScorer {
         ? (opts.template as TemplateState)
         : this.templateFromJson(opts.template as TemplateJson)
       : this.templateRules
-        ? this.runTemplate(opts.seed ?? 0)
+        ? this.runTemplate(opts.seed ?? 0, opts.templateDefaults)
         : null;
     const vals: Record<string, QtiValue> = t ? { ...t.values } : {};
     const defaults = t ? t.defaults : this.baseDefaults;
@@ -209,8 +215,8 @@ export function createItemScorer(item: AssessmentItem): ItemScorer {
 }
 
 /** Template processing alone: the values a candidate with this seed gets. */
-export function runTemplateProcessing(item: AssessmentItem, seed: number | string = 0): TemplateState {
-  return new ItemScorer(item).runTemplate(seed);
+export function runTemplateProcessing(item: AssessmentItem, seed: number | string = 0, templateDefaults?: Record<string, Json>): TemplateState {
+  return new ItemScorer(item).runTemplate(seed, templateDefaults);
 }
 
 /** Scores one attempt at an item (compiles it each call: use createItemScorer for many). */

@@ -67,3 +67,18 @@ describe('scoring never crashes on well-typed responses', () => {
     }
   });
 });
+
+describe('templateDefault', () => {
+  it('replaces the declared default before template processing', async () => {
+    const { runTemplateProcessing, toJson } = await import('../index.ts');
+    const item = items.find((i) => i.identifier === 'vn-cloned')!;
+    // UNIT keeps its default unless A > 5; a templateDefault changes the starting value
+    for (let seed = 0; seed < 10; seed++) {
+      const plain = runTemplateProcessing(item, seed);
+      const forced = runTemplateProcessing(item, seed, { UNIT: 'OTHER' });
+      const a = (plain.values.A as { value: number }).value;
+      expect(toJson(plain.values.UNIT)).toBe(a > 5 ? 'BOXES' : 'PLAIN');
+      expect(toJson(forced.values.UNIT)).toBe(a > 5 ? 'BOXES' : 'OTHER');
+    }
+  });
+});
