@@ -33,6 +33,8 @@ describe('JSON values <-> QTI values (DESIGN.md form)', () => {
     expect(toJson(checkResponse(decl('point', 'ordered'), [[1, 2], '3 4']))).toEqual([[1, 2], [3, 4]]);
     expect(checkResponse(decl('identifier', 'multiple'), [])).toBeNull();
     expect(checkResponse(decl('identifier'), null)).toBeNull();
+    expect(checkResponse(decl('integer'), '')).toBeNull();
+    expect(checkResponse(decl('identifier', 'multiple'), '')).toBeNull();
   });
 
   it('record is an object of fields', () => {

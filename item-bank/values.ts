@@ -204,7 +204,8 @@ export function primitiveFromJson(baseType: BaseType, j: Json): Primitive | Json
 export function checkResponse(decl: VariableDeclarationBase | undefined, json: Json, identifier = decl?.identifier ?? '?'): QtiValue {
   if (!decl) throw new QtiResponseError('unknown_identifier', identifier, `'${identifier}' is not a declared response variable of this item`);
   const id = decl.identifier;
-  if (json === null || json === undefined) return null;
+  // no answer: null, or an empty string (QTI treats empty strings as NULL) from a player's cleared field
+  if (json === null || json === undefined || json === '') return null;
   if (decl.cardinality === 'record') {
     if (typeof json !== 'object' || Array.isArray(json)) {
       throw new QtiResponseError('wrong_cardinality', id, `response '${id}' has record cardinality: expected an object of field -> value, got ${JSON.stringify(json)}`);
