@@ -120,6 +120,19 @@ describe.each(dialects)('item bank import/export on $name', ({ url: makeUrl, dro
     expect(text).toContain('Vận tốc là đại lượng vectơ.');
     for (const secret of ['correctResponse', 'mapping', 'responseProcessing', 'S1 T', 'matchTable']) expect(text).not.toContain(secret);
 
+    const patched = await h.call('PATCH', `/api/itembank/items/${tf.id}/metadata`, { token: author, body: { level: 'bậc 4', itModule: 'iu7', grade: 11, skill: null, irt: { model: '2pl', a: 1.3, b: 0.2 } } });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ version: 2, status: 'created', metadata: { level: 'B2', itModule: 'IU07', grade: '11', subject: 'physics', irt: { model: '2pl', a: 1.3 } } });
+    const same = await h.call('PATCH', `/api/itembank/items/${tf.id}/metadata`, { token: author, body: { level: 'B2' } });
+    expect(same.json).toMatchObject({ version: 2, status: 'unchanged' });
+    const invalid = await h.call('PATCH', `/api/itembank/items/${tf.id}/metadata`, { token: author, body: { level: 'Z9', irt: { model: '2pl', c: 3 } } });
+    expect(invalid.status).toBe(400);
+    expect(JSON.stringify(invalid.json.error.details)).toContain('body.level');
+    expect((await h.call('PATCH', `/api/itembank/items/${tf.id}/metadata`, { token: candidate, body: { level: 'B2' } })).status).toBe(403);
+    const v2 = (await h.store.itemBanks.listVersions(tf.id)).find((v) => v.version === 2)!;
+    expect(v2.qtiXml).toBe((await h.store.itemBanks.listVersions(tf.id)).find((v) => v.version === 1)!.qtiXml);
+    expect(await h.store.itemBanks.latestParameters(v2.id)).toMatchObject({ model: '2pl', source: 'author' });
+
     const png = await h.call('GET', '/api/itembank/banks/http-bank/media?path=media/map.png', { token: author });
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');

@@ -10,7 +10,8 @@ import { AppError, BadRequest, NotFound } from '../http/errors.ts';
 import { staffOf } from '../auth/guard.ts';
 import { validatePackage } from '../../item-bank/validate/index.ts';
 import { candidateView, parseItem } from '../../item-bank/index.ts';
-import { checkBankCode, exportBank, exportItem, importValidated, type ImportSummary } from './service.ts';
+import { checkBankCode, exportBank, exportItem, importValidated, updateItemMetadata, type ImportSummary, type MetadataPatch } from './service.ts';
+import { IRT_MODELS, normaliseItModule, normaliseLevel } from '../../item-bank/package/metadata.ts';
 
 const AUTHORS = ['author', 'admin'] as const;
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
@@ -104,6 +105,44 @@ const exportRoute = defineRoute([...AUTHORS], {
   responses: { 200: { description: 'QTI 3.0 zip', content: zip }, 404: { description: 'No such bank or item' } },
 });
 
+const text = (max: number) => z.string().trim().min(1).max(max).nullable().optional();
+const metadataPatch = defineRoute([...AUTHORS], {
+  method: 'patch',
+  path: '/api/itembank/items/{id}/metadata',
+  tags: ['itembank'],
+  summary: 'Change an item\'s metadata (null removes a field): makes a new item version with the same QTI and the new metadata; identical metadata changes nothing',
+  request: {
+    params: z.object({ id: z.string().min(1) }),
+    body: {
+      required: true,
+      content: json(
+        z
+          .object({
+            title: text(500), language: text(35), description: text(4000), difficulty: text(50), subject: text(100), skill: text(100),
+            level: z.string().refine((v) => normaliseLevel(v) !== undefined, 'a CEFR band A1..C2 or a 6-level framework band 1..6').nullable().optional(),
+            itModule: z.string().refine((v) => normaliseItModule(v) !== undefined, 'one of IU01..IU15').nullable().optional(),
+            grade: z.number().int().min(1).max(12).nullable().optional(),
+            keywords: z.array(z.string().trim().min(1).max(100)).max(50).nullable().optional(),
+            irt: z
+              .object({
+                model: z.enum(IRT_MODELS), a: z.number().positive().optional(), b: z.number().optional(), c: z.number().min(0).lt(1).optional(), d: z.number().gt(0).max(1).optional(),
+                thresholds: z.array(z.number()).optional(), steps: z.array(z.number()).optional(),
+              })
+              .strict()
+              .nullable()
+              .optional(),
+          })
+          .strict()
+          .openapi('ItemMetadataPatch'),
+      ),
+    },
+  },
+  responses: {
+    200: { description: 'The item\'s latest version after the change', content: json(z.object({ itemId: z.string(), version: z.number().int(), status: z.enum(['created', 'unchanged']), metadata: z.unknown() })) },
+    404: { description: 'No such item' },
+  },
+});
+
 const ZIP_TYPES = /^application\/(zip|x-zip-compressed|octet-stream)\b/i;
 
 export const itembankRoutes: RouteModule = (app, deps) => {
@@ -180,6 +219,20 @@ export const itembankRoutes: RouteModule = (app, deps) => {
     const parsed = parseItem(version.qtiXml, { path: item.identifier });
     if (!parsed.item) throw new AppError(500, 'item_unreadable', `stored item '${item.identifier}' version ${version.version} cannot be read`);
     return c.json({ itemId: item.id, version: version.version, view: candidateView(parsed.item, { seed: seed ?? 0 }) as unknown }, 200);
+  });
+
+  app.openapi(metadataPatch, async (c) => {
+    const me = staffOf(c);
+    const { bank, item } = await itemOr404(c.req.valid('param').id);
+    const body = c.req.valid('json');
+    const patch: MetadataPatch = { ...body, grade: body.grade === undefined ? undefined : body.grade === null ? null : String(body.grade) };
+    if (typeof body.level === 'string') patch.level = normaliseLevel(body.level);
+    if (typeof body.itModule === 'string') patch.itModule = normaliseItModule(body.itModule);
+    const r = await updateItemMetadata(store, bank, item, patch);
+    if (r.status === 'created') {
+      await deps.audit.record({ action: 'itembank.metadata_changed', actor: `user:${me.userId}`, target: `item:${item.id}`, details: { version: r.version.version, fields: Object.keys(body) } });
+    }
+    return c.json({ itemId: item.id, version: r.version.version, status: r.status, metadata: r.metadata as unknown }, 200);
   });
 
   app.openapi(media, async (c) => {

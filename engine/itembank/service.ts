@@ -46,6 +46,48 @@ export function storedModel(item: AssessmentItem): JsonValue {
   return json(rest);
 }
 
+/** The content hash of an item version: its XML, its metadata and the bytes (hash) of its media. */
+export function itemContentHash(xml: string, metadata: StoredItemMetadata, mediaHash: (path: string) => string | undefined): string {
+  return sha256([xml, canonicalJson(json(metadata)), ...(metadata.media ?? []).map((m) => `${m}:${mediaHash(m) ?? ''}`)].join('\n'));
+}
+
+/** Metadata fields an author may change (null removes a field). Values already normalised. */
+export type MetadataPatch = { [K in 'title' | 'language' | 'description' | 'difficulty' | 'subject' | 'skill' | 'level' | 'itModule' | 'grade']?: string | null } & {
+  keywords?: string[] | null;
+  irt?: { model?: string; a?: number; b?: number; c?: number; d?: number; thresholds?: number[]; steps?: number[] } | null;
+};
+
+/**
+ * Changes an item's metadata: a new version with the same XML and the new metadata (and a new
+ * IRT parameter set when `irt` changed). Identical metadata changes nothing.
+ */
+export async function updateItemMetadata(store: Store, bank: ItemBank, item: Item, patch: MetadataPatch): Promise<{ version: ItemVersion; status: 'created' | 'unchanged'; metadata: StoredItemMetadata }> {
+  const media = new Map((await store.itemBanks.listMedia(bank.id)).map((m) => [m.path, m.hash]));
+  return store.transaction(async (tx) => {
+    const latest = await tx.itemBanks.latestVersion(item.id);
+    if (!latest) throw new Error(`item '${item.identifier}' has no version`);
+    const metadata: StoredItemMetadata = { ...((latest.metadata ?? {}) as StoredItemMetadata) };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      if (v === null) delete metadata[k];
+      else metadata[k] = v;
+    }
+    const saved = await tx.itemBanks.saveItemVersion({
+      bankId: bank.id,
+      identifier: item.identifier,
+      qtiXml: latest.qtiXml,
+      model: latest.model,
+      metadata: json(metadata),
+      irtParams: metadata.irt ? json(metadata.irt) : null,
+      contentHash: itemContentHash(latest.qtiXml, metadata, (m) => media.get(m)),
+    });
+    if (saved.status === 'created' && patch.irt) {
+      await tx.itemBanks.addParameters({ itemVersionId: saved.version.id, model: patch.irt.model ?? '2pl', params: json(patch.irt), source: 'author' });
+    }
+    return { version: saved.version, status: saved.status, metadata };
+  });
+}
+
 /** Bank codes: letters, digits, dot, dash, underscore (they appear in URLs and CLI flags). */
 export function checkBankCode(code: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(code) ? undefined : `bank code "${code}" must be 1-63 letters, digits, '.', '-' or '_' (starting with a letter or digit)`;
@@ -97,7 +139,7 @@ export async function importValidated(store: Store, v: ValidationResult, opts: {
     }
     for (const it of v.items) {
       const metadata: StoredItemMetadata = { ...it.item.metadata, packagePath: it.path, media: it.media };
-      const contentHash = sha256([it.xml, canonicalJson(json(metadata)), ...it.media.map((m) => `${m}:${mediaHash.get(m) ?? ''}`)].join('\n'));
+      const contentHash = itemContentHash(it.xml, metadata, (m) => mediaHash.get(m));
       const existed = await tx.itemBanks.getItem(bank.id, it.item.identifier);
       const saved = await tx.itemBanks.saveItemVersion({
         bankId: bank.id,
