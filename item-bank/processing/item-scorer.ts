@@ -44,9 +44,9 @@ const NUM_ATTEMPTS_1: QtiValue = { cardinality: 'single', baseType: 'integer', v
 const DURATION_0: QtiValue = { cardinality: 'single', baseType: 'duration', value: 0 };
 
 /** An RNG created on first use: most response processing never draws a random number. */
-function lazyRng(seed: string): Rng {
+function lazyRng(seed: number | string): Rng {
   let r: Rng | undefined;
-  return () => (r ??= mulberry32(seed))();
+  return () => (r ??= mulberry32(`${seed}:rp`))();
 }
 
 /** Templates give up after this many attempts and fall back to defaults (QTI: "a reasonable number"). */
@@ -195,7 +195,7 @@ export class ItemScorer {
         vals,
         correct: t ? t.correct : this.baseCorrect,
         defaults,
-        rng: opts.rng ?? lazyRng(`${opts.seed ?? 0}:rp`),
+        rng: opts.rng ?? lazyRng(opts.seed ?? 0),
       };
       this.responseRules(env);
     }
@@ -203,9 +203,20 @@ export class ItemScorer {
     for (const [id] of this.initialOutcomes) outcomes[id] = toJson(vals[id] ?? null);
     const templateValues: Record<string, Json> = {};
     if (t) for (const k in t.values) templateValues[k] = toJson(t.values[k]);
-    const resp: Record<string, Json> = {};
-    for (const id of this.responseIds) resp[id] = toJson(vals[id] ?? null);
-    return { outcomes, templateValues, responses: resp };
+    const ids = this.responseIds;
+    let resp: Record<string, Json> | undefined;
+    // the processed responses are rarely read: built on first access
+    return {
+      outcomes,
+      templateValues,
+      get responses() {
+        if (!resp) {
+          resp = {};
+          for (const id of ids) resp[id] = toJson(vals[id] ?? null);
+        }
+        return resp;
+      },
+    };
   }
 }
 
