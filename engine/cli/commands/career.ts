@@ -4,6 +4,7 @@
  *   train    [--csv FILE | --db URL] [--students N] [--seed N] [--epochs N] [--out DIR] [--no-register]
  *   evaluate [--csv FILE | --db URL | --students N --seed N] [--model DIR | --version N] [--json]
  *   predict  [--csv FILE | --db URL [--student ID] | --students N --seed N] [--model DIR | --version N] [--top N]
+ *   demo-histories [--db URL] [--seed N]   write SYNTHETIC results histories for candidates that have none (demos)
  *
  * Without --csv or --db the data is a SYNTHETIC cohort from fixtures/career (said in every output).
  */
@@ -16,6 +17,7 @@ import {
 import { buildSyntheticDataset } from '../../../fixtures/career/dataset.ts';
 import { generateCohort } from '../../../fixtures/career/generator.ts';
 import { loadHistories, loadOutcomes } from '../../career/pipeline.ts';
+import { writeSyntheticHistories } from '../../career/demo-data.ts';
 import { activeModel, defaultModel, registerModel, type ActiveModel } from '../../career/registry.ts';
 import type { Store } from '../../store/index.ts';
 import { splitConfigArgs, withCliStore } from '../../server.ts';
@@ -25,9 +27,12 @@ export const summary = 'career model: train | evaluate | predict (synthetic data
 const USAGE = `usage:
   assay career train    [--csv FILE | --db URL] [--students N] [--seed N] [--epochs N] [--out DIR] [--no-register]
   assay career evaluate [--csv FILE | --db URL | --students N --seed N] [--model DIR | --version N] [--json]
-  assay career predict  [--csv FILE | --db URL [--student ID] | --students N --seed N] [--model DIR | --version N] [--top N]`;
+  assay career predict  [--csv FILE | --db URL [--student ID] | --students N --seed N] [--model DIR | --version N] [--top N]
+  assay career demo-histories [--db URL] [--seed N]`;
 
 class UsageError extends Error {}
+/** Bad data in an input file or the store: one clear line, exit 1. */
+class DataError extends Error {}
 
 interface Opts { [k: string]: string | boolean | undefined }
 
@@ -57,7 +62,11 @@ function int(o: Opts, flag: string, def: number, min = 1): number {
 
 function readCsv(file: string): HistoryCsvRecord[] {
   if (!existsSync(file)) throw new UsageError(`--csv: file '${file}' does not exist`);
-  return parseHistoryCsv(readFileSync(file, 'utf8'), file);
+  try {
+    return parseHistoryCsv(readFileSync(file, 'utf8'), file);
+  } catch (err) {
+    throw new DataError((err as Error).message);
+  }
 }
 
 /** Histories and outcomes of every candidate in the store, with fairness-only groups. */
@@ -192,6 +201,19 @@ async function predict(o: Opts, configArgs: string[]): Promise<number> {
   return usesDb(configArgs) || o['--version'] ? withCliStore('career predict', configArgs, go) : go();
 }
 
+/** Synthetic histories for every candidate without a career history, consent set for all but every fifth. */
+async function demoHistories(o: Opts, configArgs: string[]): Promise<number> {
+  const seed = int(o, '--seed', 2026, 0);
+  return withCliStore('career demo-histories', configArgs, async (store) => {
+    const all = (await store.candidates.list()).map((c) => c.id);
+    const existing = await loadHistories(store, all);
+    const empty = all.filter((_, i) => existing[i].assessments.length === 0 && !existing[i].interestProfilerAnswers);
+    await writeSyntheticHistories(store, empty, seed, { consent: (i) => i % 5 !== 4 });
+    console.log(`wrote SYNTHETIC career histories for ${empty.length} of ${all.length} candidates in ${store.url} (events CAREER-SYN-*)`);
+    return 0;
+  });
+}
+
 export async function run(args: string[]): Promise<number> {
   const [sub, ...restAll] = args;
   const { configArgs, rest } = splitConfigArgs(restAll);
@@ -200,10 +222,12 @@ export async function run(args: string[]): Promise<number> {
     if (sub === 'train') return await train(o, configArgs);
     if (sub === 'evaluate') return await evaluate(o, configArgs);
     if (sub === 'predict') return await predict(o, configArgs);
+    if (sub === 'demo-histories') return await demoHistories(o, configArgs);
     console.error(sub ? `assay career: unknown subcommand '${sub}'\n${USAGE}` : USAGE);
     return 2;
   } catch (err) {
     if (err instanceof UsageError) { console.error(`assay career ${sub}: ${err.message}\n${USAGE}`); return 2; }
+    if (err instanceof DataError) { console.error(`assay career ${sub}: ${err.message}`); return 1; }
     // Bad data in a CSV or the store: one clear line, no stack trace.
     if (err instanceof Error && /:\d+: |student |career model|not registered|missing/.test(err.message)) { console.error(`assay career ${sub}: ${err.message}`); return 1; }
     throw err;
