@@ -233,7 +233,9 @@ export interface ServerProc {
 /** Spawns `assay serve` on the URL and waits for /readyz. */
 export async function spawnServer(db: string, dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProc> {
   let out = '';
-  const child = spawn(process.execPath, ['bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+  // BENCH_SERVER_NODE_ARGS (for example "--cpu-prof") profiles the server process.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'warn', ASSAY_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
