@@ -12,8 +12,13 @@ export function appSessionsRepo(c: Ctx): AppSessionsRepo {
       csrfToken: s.csrfToken, data: s.data ?? null, createdAt: s.createdAt ?? now(), expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt ?? null,
     }).returning())[0]),
     get: (idHash) => c.run(async (x) => first(await runPrepared<AppSession[]>(x, 'appSessions.get', () => x.db.select().from(a).where(eq(a.idHash, sql.placeholder('h'))), { h: idHash }))),
-    touch: (idHash, at, expiresAt) => c.run(async ({ db }) => {
-      await db.update(a).set(expiresAt === undefined ? { lastSeenAt: at } : { lastSeenAt: at, expiresAt }).where(eq(a.idHash, idHash));
+    touch: (idHash, at, expiresAt) => c.run(async (x) => {
+      const ph = sql.placeholder;
+      if (expiresAt === undefined) {
+        await runPrepared(x, 'appSessions.touch', () => x.db.update(a).set({ lastSeenAt: ph('at') as unknown as number }).where(eq(a.idHash, ph('h'))), { h: idHash, at });
+      } else {
+        await runPrepared(x, 'appSessions.touchExpires', () => x.db.update(a).set({ lastSeenAt: ph('at') as unknown as number, expiresAt: ph('exp') as unknown as number }).where(eq(a.idHash, ph('h'))), { h: idHash, at, exp: expiresAt });
+      }
     }),
     delete: (idHash) => c.run(async ({ db }) => {
       await db.delete(a).where(eq(a.idHash, idHash));
