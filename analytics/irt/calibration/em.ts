@@ -283,6 +283,48 @@ function accumulatePatterns(
 }
 
 /**
+ * Start-value loadings: the item–rest-score correlation over answered cells, scaled up by 1.2
+ * (Pearson understates the polyserial) and clamped to [0.15, 0.9].
+ */
+function itemRestLoadings(data: Int16Array, N: number, J: number): Float64Array {
+  const total = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    let t = 0;
+    for (let j = 0; j < J; j++) {
+      const x = data[i * J + j];
+      if (x > 0) t += x;
+    }
+    total[i] = t;
+  }
+  const out = new Float64Array(J);
+  for (let j = 0; j < J; j++) {
+    let n = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let syy = 0;
+    let sxy = 0;
+    for (let i = 0; i < N; i++) {
+      const x = data[i * J + j];
+      if (x < 0) continue;
+      const y = total[i] - x;
+      n++;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+    }
+    const cov = sxy / n - (sx / n) * (sy / n);
+    const vx = sxx / n - (sx / n) ** 2;
+    const vy = syy / n - (sy / n) ** 2;
+    const r = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : 0.5;
+    out[j] = clamp(1.2 * r, 0.15, 0.9);
+  }
+  return out;
+}
+
+/**
  * Calibrates item parameters by MML-EM. Returns the items on the logistic metric with SEs,
  * log-likelihood, AIC/BIC, iterations and convergence. Throws {@link CalibrationError} for data
  * that cannot identify the model (constant items, empty categories, out-of-range categories).
@@ -335,6 +377,7 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
   let sharedRasch = -1;
   let shared1pl = -1;
   const specs: Spec[] = [];
+  const loadings = itemRestLoadings(data, N, J);
   let off = 0;
   let coff = 0;
   for (let j = 0; j < J; j++) {
@@ -378,24 +421,34 @@ export function calibrate(matrix: ResponseMatrix, options: CalibrationOptions = 
         vals[3] = anchor.d ?? 1;
       }
     } else {
-      // starting values from proportions (smoothed)
-      if (!isPoly(model)) {
+      // starting values: loading λ from the item–rest correlation (normal-ogive approximation),
+      // a = 1.7 λ / √(1 − λ²), locations = −logit(p) / (1.7 λ); fewer E-steps than a = 1 starts
+      const lam = loadings[j];
+      const aStart = (1.7 * lam) / Math.sqrt(1 - lam * lam);
+      if (model === '2pl' || model === 'grm') {
+        vals[0] = aStart;
+        if (model === '2pl') {
+          vals[1] = -logit(clamp((cc[1] + 0.5) / (nObs + 1), 0.01, 0.99)) / (1.7 * lam);
+          vals[2] = 0;
+          vals[3] = 1;
+        } else {
+          let above = nObs;
+          for (let k = 1; k < K; k++) {
+            above -= cc[k - 1];
+            vals[k] = -logit(clamp((above + 0.5) / (nObs + 1), 0.01, 0.99)) / (1.7 * lam);
+            if (k > 1 && vals[k] <= vals[k - 1] + 0.05) vals[k] = vals[k - 1] + 0.05;
+          }
+        }
+      } else if (!isPoly(model)) {
         const p = clamp((cc[1] + 0.5) / (nObs + 1), 0.01, 0.99);
         const c0 = model === '3pl' || model === '4pl' ? (pri.c ? pri.c.alpha / (pri.c.alpha + pri.c.beta) : 0.2) : 0;
         const d0 = model === '4pl' ? (pri.d ? pri.d.alpha / (pri.d.alpha + pri.d.beta) : 0.95) : 1;
         const pp = clamp((p - c0) / (d0 - c0), 0.02, 0.98);
+        // (3PL/4PL converge in fewer E-steps from a = 1 than from the loading start)
         vals[0] = 1;
         vals[1] = -logit(pp) * 1.3;
         vals[2] = c0;
         vals[3] = d0;
-      } else if (model === 'grm') {
-        vals[0] = 1;
-        let above = nObs;
-        for (let k = 1; k < K; k++) {
-          above -= cc[k - 1];
-          vals[k] = -logit(clamp((above + 0.5) / (nObs + 1), 0.01, 0.99)) * 1.3;
-          if (k > 1 && vals[k] <= vals[k - 1] + 0.05) vals[k] = vals[k - 1] + 0.05;
-        }
       } else {
         vals[0] = 1;
         for (let k = 1; k < K; k++) vals[k] = Math.log((cc[k - 1] + 0.5) / (cc[k] + 0.5));
