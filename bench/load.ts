@@ -361,7 +361,8 @@ export async function storedAnswers(url: string, eventId: string): Promise<Map<s
     const m = new Map<string, { n: number; value: string }>();
     for (const r of rows) {
       const k = `${r.session_id}|${r.item_identifier}|${Number(r.client_seq)}`;
-      const v = typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
+      // SQLite returns the JSON text, PostgreSQL the parsed jsonb value.
+      const v = store.dialect === 'sqlite' && typeof r.value === 'string' ? r.value : JSON.stringify(r.value);
       const e = m.get(k);
       if (e) e.n++;
       else m.set(k, { n: 1, value: v });
