@@ -1,0 +1,327 @@
+/**
+ * The candidate player in headless Chromium against a REAL server process: log in, lobby,
+ * answer one item of every interaction kind (mouse and keyboard), flag, go offline (the API is
+ * unreachable: request interception), keep answering, reload while offline, come back online,
+ * review, submit; then read the server's stored answers and result from its database and
+ * check they are exactly what was entered. axe-core on every page; screenshots in test-artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import { launchChromium } from '../support/chromium.ts';
+import { startAssayServer, type StartedServer } from '../support/server.ts';
+import { openStore, type Store } from '../../engine/store/index.ts';
+import { latestByItem } from '../../engine/delivery/scoring.ts';
+import { seedPlayerExam, type PlayerExam } from '../../fixtures/player/exam.ts';
+
+const SECRET = 'player-test-secret-0123456789abcdef0123456789';
+let server: StartedServer;
+let browser: Browser;
+let store: Store;
+let exam: PlayerExam;
+
+beforeAll(async () => {
+  mkdirSync('test-artifacts', { recursive: true });
+  [server, browser] = await Promise.all([startAssayServer({ env: { ASSAY_SECRET: SECRET } }), launchChromium()]);
+  store = await openStore(`sqlite:${join(server.dataDir, 'assay.db')}`);
+  exam = await seedPlayerExam(store, Buffer.from(SECRET, 'utf8'), { candidates: 2 });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await store?.close?.();
+  await server?.stop();
+});
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+async function axe(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-artifacts/player-${name}.png`, fullPage: true });
+  await page.evaluate(axeSource);
+  const r = await page.evaluate(async () => {
+    const a = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+  });
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(bad, `axe on ${name}`).toEqual([]);
+}
+
+async function open(page: Page, key: string): Promise<void> {
+  await page.click(`[data-nav="${key}"]`);
+  await page.waitForSelector(`[data-item="${key}"] .item-body`, { timeout: 10_000 });
+}
+
+async function savedAll(page: Page, sessionId: string, timeout = 20_000): Promise<void> {
+  await page.waitForFunction((sid) => JSON.parse(localStorage.getItem(`assay.player.${sid}.queue`) ?? '[]').length === 0, { timeout }, sessionId);
+}
+
+describe('candidate player in Chromium', () => {
+  it('runs a whole exam with every interaction, offline and back, and the server stores exactly what was entered', async () => {
+    const ctx = await browser.createBrowserContext();
+    const page = await ctx.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    const expected: Record<string, Record<string, unknown>> = {};
+    try {
+      const c = exam.candidates[0]!;
+      await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
+      await page.waitForSelector('[data-page="player-login"]');
+      expect(await page.$eval('html', (h) => h.lang)).toBe('vi');
+      await axe(page, 'login');
+      await page.type('#ticket', c.ticketCode);
+      await page.type('#pin', c.pin);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-page="lobby"]', { timeout: 15_000 });
+      expect(await page.$eval('main', (m) => m.textContent)).toContain(exam.code);
+      await axe(page, 'lobby');
+      await page.click('#start');
+      await page.waitForSelector('[data-item="choice-single"] .item-body', { timeout: 15_000 });
+      const sessionId = await page.evaluate(() => localStorage.getItem('assay.player.last')!);
+      await page.waitForSelector('math msup');
+      await axe(page, 'exam');
+
+      // choice (single): keyboard — focus the radio, Space.
+      await page.focus('[data-item="choice-single"] input[value="HN"]');
+      await page.keyboard.press('Space');
+      expected['choice-single'] = { RESPONSE: 'HN' };
+      await page.screenshot({ path: 'test-artifacts/player-choice-single.png' });
+
+      // choice (multiple): mouse.
+      await open(page, 'choice-multiple');
+      await page.click('[data-choice="P2"]');
+      await page.click('[data-choice="P3"]');
+      expected['choice-multiple'] = { RESPONSE: ['P2', 'P3'] };
+
+      // inlineChoice: keyboard on the select.
+      await open(page, 'inline-choice');
+      await page.select('select.inline-choice', 'MEKONG');
+      expected['inline-choice'] = { RESPONSE: 'MEKONG' };
+
+      // textEntry: typing Vietnamese.
+      await open(page, 'text-entry');
+      await page.type('input.text-entry', 'Hà Nội');
+      expected['text-entry'] = { RESPONSE: 'Hà Nội' };
+
+      // order: mouse on the arrow buttons until LY TRAN LE NGUYEN.
+      await open(page, 'order');
+      for (const [i, id] of ['LY', 'TRAN', 'LE', 'NGUYEN'].entries()) {
+        for (;;) {
+          const ids = await page.$$eval('[data-item="order"] li[data-choice]', (ls) => ls.map((l) => l.getAttribute('data-choice')));
+          if (ids.indexOf(id) <= i) break;
+          await page.click(`[data-item="order"] li[data-choice="${id}"] button:first-of-type`);
+        }
+      }
+      expected.order = { RESPONSE: ['LY', 'TRAN', 'LE', 'NGUYEN'] };
+
+      // graphicOrder: keyboard — Alt+ArrowUp moves the focused entry.
+      await open(page, 'graphic-order');
+      for (const [i, id] of ['N', 'C', 'S'].entries()) {
+        for (;;) {
+          const ids = await page.$$eval('[data-item="graphic-order"] li[data-choice]', (ls) => ls.map((l) => l.getAttribute('data-choice')));
+          if (ids.indexOf(id) <= i) break;
+          await page.focus(`[data-item="graphic-order"] li[data-choice="${id}"]`);
+          await page.keyboard.down('Alt');
+          await page.keyboard.press('ArrowUp');
+          await page.keyboard.up('Alt');
+        }
+      }
+      expected['graphic-order'] = { RESPONSE: ['N', 'C', 'S'] };
+
+      // match: mouse on the grid.
+      await open(page, 'match');
+      await page.click('[data-pair="H2O WATER"]');
+      await page.click('[data-pair="NACL SALT"]');
+      expected.match = { RESPONSE: [['H2O', 'WATER'], ['NACL', 'SALT']] };
+
+      // associate: two selects + Pair.
+      await open(page, 'associate');
+      for (const [a, b] of [['HUE', 'DANANG'], ['HANOI', 'HAIPHONG']]) {
+        await page.select('[data-item="associate"] select[data-side="a"]', a!);
+        await page.select('[data-item="associate"] select[data-side="b"]', b!);
+        await page.click('[data-item="associate"] .inline button');
+      }
+      expected.associate = { RESPONSE: [['HUE', 'DANANG'], ['HANOI', 'HAIPHONG']] };
+
+      // gapMatch and graphicGapMatch: a word per gap.
+      await open(page, 'gap-match');
+      await page.select('[data-gap="G1"]', 'W1');
+      await page.select('[data-gap="G2"]', 'W2');
+      expected['gap-match'] = { RESPONSE: [['W1', 'G1'], ['W2', 'G2']] };
+      await open(page, 'graphic-gap-match');
+      await page.select('[data-gap="GAP_N"]', 'LBL_HN');
+      await page.select('[data-gap="GAP_S"]', 'LBL_HCM');
+      expected['graphic-gap-match'] = { RESPONSE: [['LBL_HN', 'GAP_N'], ['LBL_HCM', 'GAP_S']] };
+
+      // hottext: mouse.
+      await open(page, 'hottext');
+      await page.click('[data-choice="V1"]');
+      await page.click('[data-choice="V2"]');
+      expected.hottext = { RESPONSE: ['V1', 'V2'] };
+
+      // hotspot: keyboard — focus the area, Enter.
+      await open(page, 'hotspot');
+      await page.$eval('[data-item="hotspot"] g[data-choice="HS2"]', (e) => (e as SVGElement).focus());
+      await page.keyboard.press('Enter');
+      expected.hotspot = { RESPONSE: 'HS2' };
+      await page.screenshot({ path: 'test-artifacts/player-hotspot.png' });
+
+      // selectPoint: one point by mouse, one by keyboard.
+      await open(page, 'select-point');
+      const box = (await (await page.$('[data-item="select-point"] svg.stage'))!.boundingBox())!;
+      expect(Math.round(box.width)).toBe(200);
+      await page.mouse.click(box.x + 75, box.y + 30);
+      await page.$eval('[data-item="select-point"] svg.stage', (e) => (e as SVGElement).focus());
+      await page.keyboard.down('Shift');
+      for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowDown'); // (100,100) -> (100,170)
+      await page.keyboard.up('Shift');
+      await page.keyboard.press('Enter');
+      expected['select-point'] = { RESPONSE: [[75, 30], [100, 170]] };
+
+      // upload: a small PDF.
+      await open(page, 'upload');
+      const pdf = join(tmpdir(), `report-${process.pid}.pdf`);
+      const pdfBytes = Buffer.from('%PDF-1.4\n% báo cáo\n%%EOF\n', 'utf8');
+      writeFileSync(pdf, pdfBytes);
+      const input = await page.$('[data-item="upload"] input[type="file"]');
+      await (input as unknown as { uploadFile: (p: string) => Promise<void> }).uploadFile(pdf);
+      expected.upload = { RESPONSE: { name: `report-${process.pid}.pdf`, mimeType: 'application/pdf', contentBase64: pdfBytes.toString('base64') } };
+
+      // media: two plays allowed; the third is refused in the UI. Then the listening question.
+      await open(page, 'media');
+      await page.click('[data-item="media"] button[data-response="PLAYS"]');
+      await page.click('[data-item="media"] button[data-response="PLAYS"]');
+      expect(await page.$eval('[data-item="media"] button[data-response="PLAYS"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+      await page.click('[data-item="media"] [data-choice="B"]');
+      expected.media = { PLAYS: 2, RESPONSE: 'B' };
+
+      // drawing: a stroke with the mouse.
+      await open(page, 'drawing');
+      const cb = (await (await page.$('[data-item="drawing"] canvas'))!.boundingBox())!;
+      await page.mouse.move(cb.x + 20, cb.y + 20);
+      await page.mouse.down();
+      await page.mouse.move(cb.x + 120, cb.y + 80, { steps: 5 });
+      await page.mouse.up();
+      await page.screenshot({ path: 'test-artifacts/player-drawing.png' });
+
+      await savedAll(page, sessionId);
+      await open(page, 'choice-single');
+      await page.click('[data-flag]');
+
+      // ---- offline: the API is unreachable from here on
+      const block = (r: HTTPRequest) => (r.url().includes('/api/') ? r.abort('internetdisconnected') : r.continue());
+      await page.setRequestInterception(true);
+      page.on('request', block);
+
+      await open(page, 'extended-text');
+      await page.type('[data-item="extended-text"] textarea', 'Cây tạo ra glucose và khí oxy.');
+      expected['extended-text'] = { RESPONSE: 'Cây tạo ra glucose và khí oxy.' };
+      await page.waitForSelector('[data-offline]', { timeout: 15_000 });
+      await page.waitForSelector('[data-save-state="offline"]', { timeout: 15_000 });
+      await page.click('[data-flag]');
+      await axe(page, 'offline');
+
+      await open(page, 'slider');
+      await page.focus('[data-item="slider"] input[type="range"]');
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+      expected.slider = { RESPONSE: 3 };
+
+      await open(page, 'position-object');
+      await page.$eval('[data-item="position-object"] svg.stage', (e) => (e as SVGElement).focus());
+      await page.keyboard.press('Enter');
+      expected['position-object'] = { RESPONSE: [[100, 100]] };
+
+      // Reload while offline: the page comes back from this computer's copy.
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.waitForSelector('[data-item="position-object"] .item-body', { timeout: 15_000 });
+      await page.waitForSelector('[data-offline]');
+      expect(await page.$$eval('[data-item="position-object"] .points li', (l) => l.length)).toBe(1);
+      await open(page, 'extended-text');
+      expect(await page.$eval('[data-item="extended-text"] textarea', (t) => (t as HTMLTextAreaElement).value)).toBe('Cây tạo ra glucose và khí oxy.');
+      await page.type('[data-item="extended-text"] textarea', ' Ánh sáng cần thiết.');
+      expected['extended-text'] = { RESPONSE: 'Cây tạo ra glucose và khí oxy. Ánh sáng cần thiết.' };
+      const queued = await page.evaluate((sid) => JSON.parse(localStorage.getItem(`assay.player.${sid}.queue`) ?? '[]').length, sessionId);
+      expect(queued).toBeGreaterThanOrEqual(3);
+      await page.screenshot({ path: 'test-artifacts/player-offline-reload.png' });
+
+      // ---- back online: the queue replays through the batch endpoint
+      const batches: string[] = [];
+      page.off('request', block);
+      page.on('request', (r) => {
+        if (r.url().endsWith('/answers/batch')) batches.push(r.postData() ?? '');
+        void r.continue();
+      });
+      await savedAll(page, sessionId, 30_000);
+      await page.waitForFunction(() => !document.querySelector('[data-offline]'), { timeout: 15_000 });
+      expect(batches.length).toBeGreaterThanOrEqual(1);
+      page.removeAllListeners('request');
+      await page.setRequestInterception(false);
+
+      // ---- review and submit
+      await page.click('[data-review]');
+      await page.waitForSelector('[data-page="review"]');
+      expect(await page.$$eval('[data-flagged] li', (l) => l.length)).toBe(2);
+      expect(await page.$$eval('[data-unanswered] li', (l) => l.length)).toBe(0);
+      await axe(page, 'review');
+      await page.click('[data-submit]');
+      await page.waitForSelector('[data-confirm]');
+      await page.click('[data-confirm]');
+      await page.waitForSelector('[data-page="finished"]', { timeout: 20_000 });
+      await page.waitForSelector('[data-score]', { timeout: 10_000 });
+      await axe(page, 'finished');
+
+      // ---- what the server stored
+      const session = (await store.sessions.getByCandidate(exam.eventId, c.candidateId))!;
+      expect(['submitted', 'scored']).toContain(session.state);
+      const latest = latestByItem(await store.responses.history(session.id));
+      const drawing = latest.get('drawing')?.RESPONSE as { mimeType: string; contentBase64: string } | undefined;
+      expect(drawing?.mimeType).toBe('image/png');
+      expect(Buffer.from(drawing!.contentBase64, 'base64').subarray(1, 4).toString()).toBe('PNG');
+      for (const [item, resp] of Object.entries(expected)) expect(latest.get(item), item).toEqual(resp);
+      const result = (await store.results.latest(session.id))!;
+      const o = result.outcomes as { score?: number; items?: Record<string, { outcomes: Record<string, unknown> }> };
+      const itemScore = (k: string) => Number(o.items?.[k]?.outcomes.SCORE ?? NaN);
+      for (const k of ['choice-single', 'inline-choice', 'text-entry', 'order', 'graphic-order', 'hotspot', 'gap-match', 'graphic-gap-match']) expect(itemScore(k), k).toBe(1);
+      expect(itemScore('slider')).toBe(0);
+      const shown = await page.$eval('[data-score] strong', (e) => Number(e.textContent));
+      expect(shown).toBe(o.score);
+      expect(o.score).toBeGreaterThanOrEqual(8);
+    } finally {
+      await ctx.close();
+    }
+  }, 180_000);
+
+  it('shows English when chosen, a paused exam covers the item, and a proctor message appears', async () => {
+    const ctx = await browser.createBrowserContext();
+    const page = await ctx.newPage();
+    try {
+      const c = exam.candidates[1]!;
+      await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
+      await page.waitForSelector('[data-page="player-login"]');
+      await page.click('button[lang="en"]');
+      await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Exam login');
+      await page.type('#ticket', c.ticketCode);
+      await page.type('#pin', c.pin);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#start');
+      await page.click('#start');
+      await page.waitForSelector('[data-item] .item-body', { timeout: 15_000 });
+      const session = (await store.sessions.getByCandidate(exam.eventId, c.candidateId))!;
+      const proctor = server.demo.staff.find((x) => x.role === 'admin')!;
+      const login = await fetch(server.baseUrl + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: proctor.username, password: proctor.password, bearer: true }) });
+      const token = ((await login.json()) as { token: string }).token;
+      const call = (path: string, body: unknown) => fetch(server.baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      expect((await call(`/api/proctor/sessions/${session.id}/message`, { text: 'Còn 10 phút / 10 minutes left' })).status).toBe(200);
+      await page.waitForSelector('[data-proctor-message]', { timeout: 15_000 });
+      expect((await call(`/api/proctor/sessions/${session.id}/pause`, { reason: 'test' })).status).toBe(200);
+      await page.waitForSelector('.cover', { timeout: 15_000 });
+      expect(await page.$eval('.cover', (e) => e.textContent)).toContain('paused');
+      await page.screenshot({ path: 'test-artifacts/player-paused.png' });
+      await axe(page, 'paused');
+      expect((await call(`/api/proctor/sessions/${session.id}/resume`, {})).status).toBe(200);
+      await page.waitForFunction(() => !document.querySelector('.cover'), { timeout: 15_000 });
+    } finally {
+      await ctx.close();
+    }
+  }, 90_000);
+});
