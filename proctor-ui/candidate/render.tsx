@@ -20,6 +20,9 @@ const HTML = new Set('p div span br b i em strong sub sup u ul ol li table thead
 const ATTRS = new Set(['class', 'colspan', 'rowspan', 'lang', 'dir', 'title', 'alt', 'width', 'height', 'scope', 'abbr', 'start', 'type']);
 const MATHML_ATTRS = /^(mathvariant|display|form|fence|separator|stretchy|lspace|rspace|linethickness|open|close|separators|columnalign|rowalign|accent|accentunder|movablelimits|scriptlevel|displaystyle)$/;
 
+// SVG attributes are case-sensitive: tabIndex would not make an SVG element focusable.
+const SVG_FOCUSABLE = { tabindex: '0' } as Record<string, string>;
+
 let uid = 0;
 const nextId = (p: string) => `${p}-${++uid}`;
 
@@ -424,7 +427,7 @@ function Hotspot({ ia, node, ctx }: IProps) {
         {ia.choices.map((c, i) => {
           const on = sel.includes(c.identifier);
           return (
-            <g key={c.identifier} role={r.multi ? 'checkbox' : 'radio'} aria-checked={on} tabIndex={0} data-choice={c.identifier}
+            <g key={c.identifier} role={r.multi ? 'checkbox' : 'radio'} aria-checked={on} {...SVG_FOCUSABLE} data-choice={c.identifier}
               aria-label={text(labels.get(c.identifier) ?? '').trim() || `${s('select')} ${i + 1}`}
               onClick={() => toggle(c.identifier)} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(c.identifier); } }}>
               {shapeEl(c, { class: on ? 'zone on' : 'zone' })}
@@ -460,7 +463,7 @@ function Points({ ia, node, ctx }: IProps) {
     <div class="interaction points">
       {prompt(node, ctx)}
       <p class="muted">{s('arrowHint')}</p>
-      <svg class="stage" tabIndex={0} viewBox={`0 0 ${w} ${hh}`} width={w} height={hh} role="application" aria-label={`${img ? text(img).trim() : ''} — ${s('point', { x: cur[0], y: cur[1] })}`} data-response={r.id}
+      <svg class="stage" {...SVG_FOCUSABLE} viewBox={`0 0 ${w} ${hh}`} width={w} height={hh} role="application" aria-label={`${img ? text(img).trim() : ''} — ${s('point', { x: cur[0], y: cur[1] })}`} data-response={r.id}
         onKeyDown={key as never}
         onClick={(e) => { const b = (e.currentTarget as SVGSVGElement).getBoundingClientRect(); add(Math.round(((e.clientX - b.left) * w) / b.width), Math.round(((e.clientY - b.top) * hh) / b.height)); }}>
         <rect width={w} height={hh} class="stage-bg" />
