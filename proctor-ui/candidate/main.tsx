@@ -200,6 +200,7 @@ function Lobby({ exam, onStart, onLang, error }: { exam: Exam; onStart: () => vo
       <section data-page="lobby">
         <h2>{v.event.title} ({v.event.code})</h2>
         {mins != null && <p>{s('duration')}: {s('minutes', { n: mins })}</p>}
+        {v.event.closesAt != null && <p>{s('closes')}: {new Date(v.event.closesAt).toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB')}</p>}
         <p>{s('rules')}</p>
         <h2>{s('deviceCheck')}</h2>
         <table>
@@ -236,8 +237,7 @@ function Timer({ exam, paused }: { exam: Exam; paused: boolean }) {
   if (w !== warn) setTimeout(() => setWarn(w), 0);
   return (
     <span class={`timer${left <= 300_000 ? ' low' : ''}`} data-timer>
-      <span class="sr-only">{s('timeLeft')}: </span>
-      <span aria-hidden="true">⏱ </span>
+      <span class="timer-label">{s('timeLeft')}: </span>
       {fmt(left)}
       <span class="sr-only" role="status" aria-live="assertive">{warn}</span>
     </span>

@@ -76,6 +76,7 @@ const vi = {
   error: 'Lỗi',
   fullscreen: 'Toàn màn hình',
   lang: 'English',
+  closes: 'Hạn cuối vào thi và nộp bài',
 };
 type Key = keyof typeof vi;
 const en: Record<Key, string> = {
@@ -153,6 +154,7 @@ const en: Record<Key, string> = {
   error: 'Error',
   fullscreen: 'Full screen',
   lang: 'Tiếng Việt',
+  closes: 'Exam window closes',
 };
 
 /** The player string in the current language, `{name}` filled. */

@@ -320,6 +320,18 @@ describe('candidate player in Chromium', () => {
       await axe(page, 'paused');
       expect((await call(`/api/proctor/sessions/${session.id}/resume`, {})).status).toBe(200);
       await page.waitForFunction(() => !document.querySelector('.cover'), { timeout: 15_000 });
+
+      // Leaving the window is reported to the proctor as an incident (with the next heartbeat).
+      await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+      await page.waitForFunction((sid) => JSON.parse(localStorage.getItem(`assay.player.${sid}.incidents`) ?? '[1]').length === 0, { timeout: 15_000 }, session.id);
+      const room = await fetch(`${server.baseUrl}/api/proctor/events/${exam.eventId}/room`, { headers: { authorization: `Bearer ${token}` } });
+      expect(JSON.stringify(await room.json())).toContain('focus_lost');
+
+      // 200 % zoom (a 640 px wide viewport at scale 2): nothing needs horizontal scrolling.
+      await page.setViewport({ width: 640, height: 450, deviceScaleFactor: 2 });
+      await page.waitForSelector('[data-item] .item-body');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await page.screenshot({ path: 'test-artifacts/player-zoom200.png' });
     } finally {
       await ctx.close();
     }
