@@ -249,7 +249,7 @@ export async function spawnServer(db: string, dataDir: string, port: number, env
   for (;;) {
     if (gone !== undefined) throw new Error(`assay serve exited (${gone}) before it was ready:\n${out}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) break;
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(3000) })).ok) break;
     } catch {
       /* not yet */
     }
