@@ -263,7 +263,8 @@ function ExamPage({ exam, onReview, onLang, rerender, paused }: { exam: Exam; on
     await exam.queue.flushNow();
     const target = to === 'next' ? v.items[pos + 1]?.key : to === 'previous' ? v.items[pos - 1]?.key : to;
     try {
-      const nv = await api<SessionView>('POST', '/api/delivery/session/navigate', { to: target ?? to });
+      // 'next'/'previous' go to the server as such: in a linear part the server decides (branching, preconditions).
+      const nv = await api<SessionView>('POST', '/api/delivery/session/navigate', { to });
       exam.setSession(nv);
       exam.current = nv.current?.itemId ?? target ?? key;
     } catch (e) {

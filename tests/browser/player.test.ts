@@ -336,4 +336,46 @@ describe('candidate player in Chromium', () => {
       await ctx.close();
     }
   }, 90_000);
+
+  it('waits for admission, then a linear short exam: no going back, timer warnings at 5 and 1 minutes, large font from accommodations', async () => {
+    const lin = await seedPlayerExam(store, Buffer.from(SECRET, 'utf8'), {
+      items: ['choice-single', 'inline-choice', 'slider'], navigationMode: 'linear', settings: { requireAdmission: true, timeLimitMinutes: 1.1 }, accommodations: { largeFont: true },
+    });
+    const ctx = await browser.createBrowserContext();
+    const page = await ctx.newPage();
+    try {
+      const c = lin.candidates[0]!;
+      await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
+      await page.waitForSelector('#ticket');
+      await page.type('#ticket', c.ticketCode);
+      await page.type('#pin', c.pin);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#start');
+      await page.click('#start');
+      await page.waitForSelector('[data-page="waiting"]', { timeout: 10_000 });
+      await axe(page, 'waiting');
+      const session = (await store.sessions.getByCandidate(lin.eventId, c.candidateId))!;
+      const admin = server.demo.staff.find((x) => x.role === 'admin')!;
+      const login = await fetch(server.baseUrl + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: admin.username, password: admin.password, bearer: true }) });
+      const token = ((await login.json()) as { token: string }).token;
+      const admit = await fetch(`${server.baseUrl}/api/proctor/sessions/${session.id}/admit`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' });
+      expect(admit.status).toBe(200);
+      await page.waitForSelector('[data-item="choice-single"] .item-body', { timeout: 15_000 });
+      expect(await page.$eval('html', (h) => h.classList.contains('large-font'))).toBe(true);
+      // Linear: previous and the other items of the panel are disabled.
+      expect(await page.$eval('[data-nav="inline-choice"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+      await page.waitForFunction(() => document.querySelector('[data-timer] [aria-live]')?.textContent === 'Còn 5 phút.', { timeout: 10_000 });
+      await page.click('[data-item="choice-single"] [data-choice="DN"]');
+      await page.click('.actions button:not(.secondary)');
+      await page.waitForSelector('[data-item="inline-choice"] .item-body', { timeout: 10_000 });
+      expect(await page.$eval('.actions button.secondary', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+      await page.waitForFunction(() => document.querySelector('[data-timer] [aria-live]')?.textContent === 'Còn 1 phút.', { timeout: 20_000 });
+      await page.screenshot({ path: 'test-artifacts/player-linear-warning.png' });
+      await axe(page, 'linear');
+      const latest = latestByItem(await store.responses.history(session.id));
+      expect(latest.get('choice-single')).toEqual({ RESPONSE: 'DN' });
+    } finally {
+      await ctx.close();
+    }
+  }, 90_000);
 });
