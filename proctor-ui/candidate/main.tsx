@@ -61,9 +61,18 @@ class Exam {
     this.sync(v.remainingMs);
   }
 
+  /** Last local change per item (a counter), to keep a slow item refresh from undoing it. */
+  private touched = new Map<string, number>();
+  private changes = 0;
+
+  /** Fetches an item (fresh from the server when reachable; the cached copy otherwise). */
   async loadItem(key: string): Promise<DeliveredItem | undefined> {
+    const before = this.changes;
     try {
       const it = await api<DeliveredItem>('GET', `/api/delivery/session/items/${encodeURIComponent(key)}`);
+      const mine = this.items.get(key);
+      // Changed here while the request was out: what the candidate just did wins.
+      if (mine && (this.touched.get(key) ?? 0) > before) it.responses = { ...it.responses, ...mine.responses };
       this.items.set(key, it);
       this.store.set(`item.${key}`, it);
       this.queue.seen(it.clientSeq);
@@ -78,12 +87,17 @@ class Exam {
   /** The values shown for an item: server's saved responses, then anything still queued. */
   values(key: string): Record<string, Json> {
     const it = this.items.get(key);
-    return { ...(it?.responses ?? {}), ...(this.store.get<Record<string, Json>>(`local.${key}`) ?? {}), ...this.queue.overlay(key) };
+    return { ...(it?.responses ?? {}), ...this.queue.overlay(key) };
   }
 
   answer(key: string, responseId: string, value: Json, typing: boolean): void {
-    const local = { ...(this.store.get<Record<string, Json>>(`local.${key}`) ?? {}), [responseId]: value };
-    this.store.set(`local.${key}`, local);
+    // The cached item holds the candidate's latest values (the queue holds what is unsent).
+    const it = this.items.get(key);
+    if (it) {
+      it.responses = { ...it.responses, [responseId]: value };
+      this.store.set(`item.${key}`, it);
+    }
+    this.touched.set(key, ++this.changes);
     this.queue.put(key, responseId, value, typing);
   }
 
@@ -255,7 +269,8 @@ function ExamPage({ exam, onReview, onLang, rerender, paused }: { exam: Exam; on
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    if (!item) void exam.loadItem(key).then(rerender, (e) => setErr(String(e?.message ?? e)));
+    // Cached copy first (instant, offline-proof), then the server's acknowledged answers.
+    void exam.loadItem(key).then(rerender, (e) => setErr(String(e?.message ?? e)));
   }, [key]);
 
   const go = async (to: string) => {
@@ -440,7 +455,7 @@ function App() {
     rerender();
     // Prefetch the other items of a nonlinear part so the candidate can keep working offline.
     if (ex.session.current?.navigationMode === 'nonlinear') {
-      for (const it of ex.session.items) if (it.part === ex.session.current.part && !ex.items.has(it.key)) await ex.loadItem(it.key).catch(() => undefined);
+      for (const it of ex.session.items) if (it.part === ex.session.current.part && it.key !== ex.current) await ex.loadItem(it.key).catch(() => undefined);
     }
   };
 
@@ -491,10 +506,10 @@ function App() {
         ex.store.set('incidents', ex.incidents);
         const wasOffline = ex.queue.offline;
         ex.queue.setOffline(false);
-        if (wasOffline) {
-          void ex.queue.flushNow();
-          // Tell the server where the candidate is now (moved locally while offline).
-          if (ex.session.current?.itemId !== ex.current) api<SessionView>('POST', '/api/delivery/session/navigate', { to: ex.current }).then((v) => ex.setSession(v), () => {});
+        if (wasOffline) void ex.queue.flushNow();
+        // Tell the server where the candidate is now (moved locally while offline).
+        if (ex.session.current && ex.session.current.navigationMode === 'nonlinear' && ex.session.current.itemId !== ex.current && r.state === 'in_progress') {
+          await api<SessionView>('POST', '/api/delivery/session/navigate', { to: ex.current }).then((v) => ex.setSession(v), () => {});
         }
         if (r.remainingMs != null) ex.sync(r.remainingMs);
         if (r.deadline) ex.store.set('deadlineEpoch', Date.now() + (r.remainingMs ?? 0));

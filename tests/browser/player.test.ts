@@ -256,6 +256,29 @@ describe('candidate player in Chromium', () => {
       expect(batches.length).toBeGreaterThanOrEqual(1);
       page.removeAllListeners('request');
       await page.setRequestInterception(false);
+      // The server hears where the candidate moved while offline.
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/session/navigate') && (e as PerformanceResourceTiming).responseStatus === 200), { timeout: 15_000 });
+
+      // Another computer: same item, every acknowledged answer shown.
+      const other = await browser.createBrowserContext();
+      try {
+        const p2 = await other.newPage();
+        await p2.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
+        await p2.waitForSelector('#ticket');
+        await p2.type('#ticket', c.ticketCode);
+        await p2.type('#pin', c.pin);
+        await p2.keyboard.press('Enter');
+        await p2.waitForSelector('[data-item] .item-body', { timeout: 15_000 });
+        await p2.waitForSelector('[data-item="extended-text"] textarea', { timeout: 15_000 });
+        await p2.waitForFunction((v) => (document.querySelector('[data-item="extended-text"] textarea') as HTMLTextAreaElement | null)?.value === v, { timeout: 10_000 }, expected['extended-text']!.RESPONSE);
+        await open(p2, 'slider');
+        expect(await p2.$eval('[data-item="slider"] output', (o) => o.textContent)).toBe('3');
+        await open(p2, 'select-point');
+        expect(await p2.$$eval('[data-item="select-point"] .points li', (l) => l.length)).toBe(2);
+        await p2.screenshot({ path: 'test-artifacts/player-other-computer.png' });
+      } finally {
+        await other.close();
+      }
 
       // ---- review and submit
       await page.click('[data-review]');
