@@ -2,6 +2,8 @@
  * A small seeded random number generator (mulberry32) with the draws the career code needs.
  * Seeded so that training, shuffling and the synthetic cohort are reproducible.
  */
+import { mulberry32 } from '../random.ts';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -13,15 +15,8 @@ export interface Rng {
 
 /** A deterministic generator from a 32-bit seed. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
   let spare: number | null = null;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     normal() {

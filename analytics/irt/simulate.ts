@@ -5,27 +5,8 @@
 import { categoryCount, fillCategoryProbabilities, type IrtItem, type IrtModel } from './model.ts';
 import type { ResponseMatrix } from './responses.ts';
 
-/** A uniform [0, 1) generator. */
-export type Rng = () => number;
-
-/** mulberry32: small, fast, seeded — reproducible simulations. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draw (Box–Muller). */
-export function normal(rng: Rng, mean = 0, sd = 1): number {
-  let u = rng();
-  while (u <= 1e-300) u = rng();
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
+import { normal, type Rng } from '../random.ts';
+export { mulberry32, normal, type Rng } from '../random.ts';
 
 /** Draws one response category for an item at θ. */
 export function drawResponse(item: IrtItem, theta: number, rng: Rng, buf: Float64Array): number {
