@@ -96,7 +96,10 @@ export const adminUserRoutes: RouteModule = (app, deps) => {
   });
   app.openapi(update, async (c) => {
     const me = staffOf(c);
-    const user = await updateStaffUser(deps.store, deps.audit, c.req.valid('param').id, c.req.valid('json'), `user:${me.userId}`);
+    const id = c.req.valid('param').id;
+    const user = await updateStaffUser(deps.store, deps.audit, id, c.req.valid('json'), `user:${me.userId}`);
+    // Cached login sessions of this user must not outlive the rows updateStaffUser deleted.
+    deps.auth.forgetUser(id);
     return c.json({ user }, 200);
   });
 };

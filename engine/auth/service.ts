@@ -31,7 +31,16 @@ export interface AuthServiceDeps {
   limiter: LoginRateLimiter;
   metrics?: Metrics;
   now?: () => number;
+  /**
+   * How long a resolved login session may be served from memory (ms, default 5000; 0 = read
+   * every time). Logout and role changes in THIS process forget it at once; another process
+   * (a second server, the `assay users` CLI) is seen after at most this long (docs/security.md).
+   */
+  sessionCacheMs?: number;
 }
+
+/** Upper bound on cached sessions (a whole exam day's candidates fit; oldest go first). */
+const SESSION_CACHE_MAX = 100_000;
 
 /** sha256 of a session token, the key under which the session is stored. */
 export function tokenHash(token: string): string {
@@ -40,10 +49,18 @@ export function tokenHash(token: string): string {
 
 export class AuthService {
   private readonly now: () => number;
+  private readonly cacheMs: number;
+  /**
+   * Resolved sessions by token hash: every API request resolves its session, and a primary-key
+   * read per request was a large share of the answer path's cost. Only known sessions are
+   * cached (an unknown token always reads, so junk tokens cannot fill memory).
+   */
+  private readonly sessions = new Map<string, { row: { principal: Principal; csrfToken: string; expiresAt: number }; until: number }>();
   /** Session rows and their login audit entries, written together with group commit. */
   private readonly writer: GroupCommit<{ session: NewAppSession; audit?: AuditInput }, void>;
   constructor(private readonly d: AuthServiceDeps) {
     this.now = d.now ?? Date.now;
+    this.cacheMs = d.sessionCacheMs ?? 5000;
     this.writer = new GroupCommit(async (batch) => {
       await d.store.transaction(async (tx) => {
         if (tx.dialect === 'postgres' && batch.length > 1) await insertSessionsPg(tx, batch.map((b) => b.session));
@@ -156,18 +173,42 @@ export class AuthService {
   async resolve(token: string, via: AuthState['via']): Promise<AuthState | undefined> {
     if (!token.startsWith('as_') || token.length > 100) return undefined;
     const idHash = tokenHash(token);
+    const now = this.now();
+    const hit = this.sessions.get(idHash);
+    if (hit && hit.until > now && hit.row.expiresAt > now) {
+      return { principal: hit.row.principal, via, sessionIdHash: idHash, csrfToken: hit.row.csrfToken };
+    }
+    if (hit) this.sessions.delete(idHash);
     const row = await this.d.store.appSessions.get(idHash);
     if (!row) return undefined;
     if (row.expiresAt <= this.now()) {
       await this.d.store.appSessions.delete(idHash);
       return undefined;
     }
-    return { principal: row.data as unknown as Principal, via, sessionIdHash: idHash, csrfToken: row.csrfToken };
+    const principal = row.data as unknown as Principal;
+    if (this.cacheMs > 0) {
+      if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.delete(this.sessions.keys().next().value!);
+      this.sessions.set(idHash, { row: { principal, csrfToken: row.csrfToken, expiresAt: row.expiresAt }, until: now + this.cacheMs });
+    }
+    return { principal, via, sessionIdHash: idHash, csrfToken: row.csrfToken };
+  }
+
+  /**
+   * Forgets the cached sessions of a staff user (role change, deactivation, new password):
+   * call after their session rows were deleted, so the next request reads and finds none.
+   */
+  forgetUser(userId: string): void {
+    for (const [k, v] of this.sessions) {
+      if (v.row.principal.kind === 'staff' && v.row.principal.userId === userId) this.sessions.delete(k);
+    }
   }
 
   /** Ends one session. */
   async logout(auth: AuthState): Promise<void> {
+    this.sessions.delete(auth.sessionIdHash);
     await this.d.store.appSessions.delete(auth.sessionIdHash);
+    // A request that read the row before the delete may have cached it again meanwhile.
+    this.sessions.delete(auth.sessionIdHash);
     const p = auth.principal;
     await this.d.audit.record({ action: 'auth.logout', actor: p.kind === 'staff' ? `user:${p.userId}` : `candidate:${p.candidateId}` });
   }

@@ -58,7 +58,10 @@ export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } 
     },
   });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  // Process-unique ids without a random UUID per request: a boot prefix and a counter.
+  const boot = Date.now().toString(36);
+  let seq = 0;
+  app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => `${boot}-${(++seq).toString(36)}` }));
   app.use('*', async (c, next) => {
     const log = logger.child({ reqId: c.get('requestId') });
     c.set('log', log);
@@ -76,10 +79,27 @@ export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } 
     await next();
   });
   // Uploads (QTI packages) get their own, larger limit; everything else the body limit.
+  // Requests that declare their length are checked from the header alone: touching
+  // `c.req.raw.body` (as hono's bodyLimit does first) makes @hono/node-server build a full
+  // web Request with a body stream for every request, the largest single cost of a small
+  // JSON answer. Only chunked bodies go through hono's counting bodyLimit.
+  const limiters = new Map<number, ReturnType<typeof bodyLimit>>();
+  const counting = (limit: number) => {
+    let l = limiters.get(limit);
+    if (!l) limiters.set(limit, (l = bodyLimit({ maxSize: limit, onError: () => { throw new TooLarge(limit); } })));
+    return l;
+  };
   app.use('*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
     const upload = UPLOAD_TYPES.test(c.req.header('content-type') ?? '');
     const limit = upload ? config.uploadLimit : config.bodyLimit;
-    return bodyLimit({ maxSize: limit, onError: () => { throw new TooLarge(limit); } })(c, next);
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > limit) throw new TooLarge(limit);
+      return next();
+    }
+    return counting(limit)(c, next);
   });
   app.use('/api/*', sessionMiddleware(deps.auth));
   app.use('/api/*', csrfMiddleware());

@@ -35,16 +35,27 @@ export function createMetrics(collectProcess = true): Metrics {
 
 /** Middleware recording every request. */
 export function metricsMiddleware(m: Metrics): MiddlewareHandler<AppEnv> {
+  // One labelled child per (method, route, status), looked up by a string key: prom-client
+  // otherwise hashes the label object on every observation. Routes are patterns, so the
+  // number of children stays small.
+  const children = new Map<string, { requests: { inc: () => void }; latency: { observe: (v: number) => void } }>();
   return async (c, next) => {
-    const start = process.hrtime.bigint();
+    const start = performance.now();
     try {
       await next();
     } finally {
       const matched = routePath(c); // after next(): the handler that responded
       const route = matched && !matched.endsWith('*') ? matched : 'other';
-      const labels = { method: c.req.method, route, status: String(c.res.status) };
-      m.requests.inc(labels);
-      m.latency.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+      const method = c.req.method;
+      const status = c.res.status;
+      const key = `${method} ${status} ${route}`;
+      let child = children.get(key);
+      if (!child) {
+        const labels = { method, route, status: String(status) };
+        children.set(key, (child = { requests: m.requests.labels(labels), latency: m.latency.labels(labels) }));
+      }
+      child.requests.inc();
+      child.latency.observe((performance.now() - start) / 1000);
     }
   };
 }
