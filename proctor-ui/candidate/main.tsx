@@ -49,6 +49,15 @@ class Exam {
       if (cached) this.items.set(it.key, cached);
     }
     this.sync(session.remainingMs);
+    this.queue.onAcked = (p) => {
+      // The acknowledged value is the server's now: keep it on the cached item.
+      this.ackedSeq.set(p.itemId, Math.max(p.clientSeq, this.ackedSeq.get(p.itemId) ?? -1));
+      const it = this.items.get(p.itemId);
+      if (it && (it.clientSeq ?? -1) < p.clientSeq) {
+        it.responses = { ...it.responses, [p.responseId]: p.value };
+        this.store.set(`item.${p.itemId}`, it);
+      }
+    };
   }
 
   sync(remainingMs: number | null): void {
@@ -63,6 +72,7 @@ class Exam {
 
   /** Last local change per item (a counter), to keep a slow item refresh from undoing it. */
   private touched = new Map<string, number>();
+  private ackedSeq = new Map<string, number>();
   private changes = 0;
 
   /** Fetches an item (fresh from the server when reachable; the cached copy otherwise). */
@@ -72,7 +82,8 @@ class Exam {
       const it = await api<DeliveredItem>('GET', `/api/delivery/session/items/${encodeURIComponent(key)}`);
       const mine = this.items.get(key);
       // Changed here while the request was out: what the candidate just did wins.
-      if (mine && (this.touched.get(key) ?? 0) > before) it.responses = { ...it.responses, ...mine.responses };
+      // So does an answer acknowledged after the server read this copy (its clientSeq is older).
+      if (mine && ((this.touched.get(key) ?? 0) > before || (it.clientSeq ?? -1) < (this.ackedSeq.get(key) ?? -1))) it.responses = { ...it.responses, ...mine.responses };
       this.items.set(key, it);
       this.store.set(`item.${key}`, it);
       this.queue.seen(it.clientSeq);

@@ -42,6 +42,8 @@ export class SaveQueue {
   onChange: () => void = () => {};
   /** Called with the server clock on every acknowledgement. */
   onServerTime: (serverNow: number, remainingMs: number | null) => void = () => {};
+  /** Called for each answer the server holds durably (stored or duplicate). */
+  onAcked: (p: PendingAnswer) => void = () => {};
   /** Called when the server refuses because the session ended. */
   onClosed: (code: string) => void = () => {};
 
@@ -138,6 +140,7 @@ export class SaveQueue {
         const p = batch[i]!;
         done.add(p);
         if (a.status === 'rejected') this.errors.set(p.itemId, a.error?.message ?? a.error?.code ?? 'rejected');
+        else this.onAcked(p);
       });
       this.queue = this.queue.filter((p) => !done.has(p));
       this.retryMs = 500;
