@@ -12,8 +12,10 @@ import { launchChromium } from '../tests/support/chromium.ts';
 import { startAssayServer } from '../tests/support/server.ts';
 import { openStore } from '../engine/store/index.ts';
 import { ensureUiBuilt } from '../proctor-ui/build.ts';
+import { hashPin } from '../engine/auth/secrets.ts';
 import { seedPlayerExam } from '../fixtures/player/exam.ts';
 
+const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
 const SECRET = 'bench-player-secret-0123456789abcdef0123456789';
 await ensureUiBuilt();
 const js = readFileSync(new URL('../proctor-ui/dist/assets/candidate.js', import.meta.url));
@@ -23,7 +25,7 @@ const server = await startAssayServer({ env: { ASSAY_SECRET: SECRET } });
 const browser = await launchChromium();
 const store = await openStore(`sqlite:${join(server.dataDir, 'assay.db')}`);
 const RUNS = 5;
-const exam = await seedPlayerExam(store, Buffer.from(SECRET, 'utf8'), { candidates: RUNS });
+const exam = await seedPlayerExam(store, pinHash, { candidates: RUNS });
 const firsts: number[] = [];
 let acks: number[] = [];
 try {

@@ -15,8 +15,10 @@ import { launchChromium } from '../support/chromium.ts';
 import { startAssayServer, type StartedServer } from '../support/server.ts';
 import { openStore, type Store } from '../../engine/store/index.ts';
 import { latestByItem } from '../../engine/delivery/scoring.ts';
+import { hashPin } from '../../engine/auth/secrets.ts';
 import { seedPlayerExam, type PlayerExam } from '../../fixtures/player/exam.ts';
 
+const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
 const SECRET = 'player-test-secret-0123456789abcdef0123456789';
 let server: StartedServer;
 let browser: Browser;
@@ -27,7 +29,7 @@ beforeAll(async () => {
   mkdirSync('test-artifacts', { recursive: true });
   [server, browser] = await Promise.all([startAssayServer({ env: { ASSAY_SECRET: SECRET } }), launchChromium()]);
   store = await openStore(`sqlite:${join(server.dataDir, 'assay.db')}`);
-  exam = await seedPlayerExam(store, Buffer.from(SECRET, 'utf8'), { candidates: 2 });
+  exam = await seedPlayerExam(store, pinHash, { candidates: 2 });
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
@@ -361,7 +363,7 @@ describe('candidate player in Chromium', () => {
   }, 90_000);
 
   it('waits for admission, then a linear short exam: no going back, timer warnings at 5 and 1 minutes, large font from accommodations', async () => {
-    const lin = await seedPlayerExam(store, Buffer.from(SECRET, 'utf8'), {
+    const lin = await seedPlayerExam(store, pinHash, {
       items: ['choice-single', 'inline-choice', 'slider'], navigationMode: 'linear', settings: { requireAdmission: true, timeLimitMinutes: 1.1 }, accommodations: { largeFont: true },
     });
     const ctx = await browser.createBrowserContext();
