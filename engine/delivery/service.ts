@@ -15,6 +15,7 @@ import { hasConditions } from './conditions.ts';
 import type { EventBus, ProctorEvent } from '../proctor/event-bus.ts';
 import { AnswerWriter, OpFailed, type AnswerWriterOptions, type AppendStatus, type TxOp } from './answer-writer.ts';
 import { checkAnswer, ContentCache, type LoadedTest } from './content.ts';
+import { SqliteAnswerWorker, sqliteFileOf } from './sqlite-answer-worker.ts';
 import {
   DEFAULT_GRACE_MS, effectiveDeadline, extendClock, inTime, pauseClock, remainingMs, resumeClock, sessionDeadline, totalPausedMs,
   type Accommodation, type ScopeClock, type SessionClock, type TimeRules,
@@ -61,7 +62,14 @@ export interface DeliveryOptions {
   /** Scores a finished session (scoring.ts) and stores its result. */
   scorer?: (session: ExamSession, event: ExamEvent, reason?: string) => Promise<unknown>;
   log?: { warn: (o: object, m: string) => void; error: (o: object, m: string) => void };
-  /** How long the answer path may use a cached session row (default 1000 ms; 0 = always read). */
+  /** SQLite file databases: commit answer-only groups on a worker thread (default true). */
+  sqliteAnswerThread?: boolean;
+  /**
+   * How long the answer path may use a cached session row (default 5000 ms; 0 = always read).
+   * Changes in this process update the cache at once and other processes' changes drop it
+   * through the event bus; the TTL only bounds a lost notification. Anything a cached row
+   * would refuse is re-checked on a fresh read, so a stale row can only delay a refusal.
+   */
   sessionCacheMs?: number;
 }
 
@@ -149,16 +157,49 @@ export class DeliveryService {
     this.audit = opts.audit;
     this.bus = opts.bus;
     this.now = opts.now ?? Date.now;
-    this.cacheMs = opts.sessionCacheMs ?? 1000;
+    this.cacheMs = opts.sessionCacheMs ?? 5000;
     this.content = new ContentCache(opts.store);
     const store = opts.store;
-    this.writer = new AnswerWriter<StoreTx>((answers, ops) => commitGroup(store, answers, ops), {
-      // Longer on SQLite: each commit blocks the process for its fsync, so fewer, larger groups
-      // leave more time for requests (p99 stays well under 50 ms).
-      maxDelayMs: store.dialect === 'postgres' ? 2 : 6,
+    const file = store.dialect === 'sqlite' && opts.sqliteAnswerThread !== false ? sqliteFileOf(store.url) : undefined;
+    this.writer = new AnswerWriter<StoreTx>(
+      (answers, ops) => {
+        // Groups of answers only (the bulk of an exam) commit on the writer thread; groups with
+        // session changes run their operations in the store's own transaction, as before.
+        const thread = ops.length === 0 && file ? this.answerThread(file) : undefined;
+        return thread ? thread.append(answers).then((statuses) => ({ statuses, results: [] })) : commitGroup(store, answers, ops);
+      },
+      {
+      // On SQLite without the writer thread each commit blocks the process for its fsync, so
+      // fewer, larger groups leave more time for requests; with the thread the fsync runs
+      // beside the event loop and the queue grows on its own while one group commits.
+      maxDelayMs: store.dialect === 'postgres' || file ? 2 : 6,
       concurrency: store.dialect === 'postgres' ? 4 : 1,
       ...opts.writer,
-    });
+      },
+    );
+  }
+
+  private thread: SqliteAnswerWorker | undefined;
+  private threadBroken = false;
+  private closing = false;
+
+  /** The SQLite answer thread, started on first use; undefined (main-thread commits) if it failed. */
+  private answerThread(file: string): SqliteAnswerWorker | undefined {
+    if (this.threadBroken || this.closing) return undefined;
+    if (!this.thread) {
+      try {
+        this.thread = new SqliteAnswerWorker(file, () => {
+          // A dead thread: later groups commit on the main thread (its failed group was rejected, clients retry).
+          this.threadBroken = true;
+          this.opts.log?.warn({}, 'SQLite answer thread stopped; committing answers on the main thread');
+        });
+      } catch (err) {
+        this.threadBroken = true;
+        this.opts.log?.warn({ err }, 'SQLite answer thread not started; committing answers on the main thread');
+        return undefined;
+      }
+    }
+    return this.thread;
   }
 
   // ------------------------------------------------------------------ lookups
@@ -828,6 +869,8 @@ export class DeliveryService {
     await this.flushSeen();
     await this.flushProgress();
     await this.writer.close();
+    this.closing = true;
+    await this.thread?.close().catch(() => undefined);
   }
 }
 

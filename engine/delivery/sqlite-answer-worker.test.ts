@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../store/index.ts';
+import { createAuditService } from '../audit/service.ts';
+import type { CandidatePrincipal } from '../auth/principal.ts';
+import { MemoryEventBus } from '../proctor/event-bus.ts';
+import { DeliveryService } from './service.ts';
+import { createExamFixture, type ExamFixture } from './exam-fixture.ts';
+import { SqliteAnswerWorker, sqliteFileOf } from './sqlite-answer-worker.ts';
+import type { AnswerRecord } from './answer-writer.ts';
+
+let dir: string;
+let url: string;
+let store: Store;
+let fx: ExamFixture;
+let sessionId: string;
+let svc: DeliveryService;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'assay-answer-thread-'));
+  url = `sqlite:${join(dir, 'db.sqlite')}`;
+  store = await openStore(url);
+  await store.migrate();
+  fx = await createExamFixture(store, { items: 4, candidates: 2, maxTimeSeconds: 600 });
+  svc = new DeliveryService({ store, audit: createAuditService(store.audit), bus: new MemoryEventBus() });
+  const p: CandidatePrincipal = { kind: 'candidate', role: 'candidate', candidateId: fx.candidates[0]!.candidateId, schoolIds: [], eventId: fx.event.id, rosterId: fx.candidates[0]!.rosterId, ticketCode: fx.candidates[0]!.ticketCode };
+  sessionId = (await svc.start(p)).id;
+});
+afterAll(async () => {
+  await svc.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const rec = (item: string, seq: number, value: unknown = 'A', sid = sessionId): AnswerRecord => ({ sessionId: sid, itemId: item, responseId: 'RESPONSE', value, clientSeq: seq, receivedAt: 1000 + seq });
+
+describe('SQLite answer thread', () => {
+  it('resolves the file of a sqlite: URL; none for memory or PostgreSQL', () => {
+    expect(sqliteFileOf('sqlite:/tmp/x/a.db')).toBe('/tmp/x/a.db');
+    expect(sqliteFileOf('sqlite::memory:')).toBeUndefined();
+    expect(sqliteFileOf('postgres://u@h/db')).toBeUndefined();
+  });
+
+  it('commits a group before answering; retries and in-group copies are duplicates; the store reads it at once', async () => {
+    const w = new SqliteAnswerWorker(sqliteFileOf(url)!);
+    try {
+      const [a, b] = fx.itemIds as [string, string];
+      expect(await w.append([rec(a, 1), rec(b, 1, ['X', 'Y']), rec(a, 1)])).toEqual(['stored', 'stored', 'duplicate']);
+      expect(await w.append([rec(a, 1, 'changed'), rec(a, 2, null)])).toEqual(['duplicate', 'stored']);
+      const history = await store.responses.history(sessionId);
+      const mine = history.filter((r) => r.itemIdentifier === a || r.itemIdentifier === b);
+      expect(mine.map((r) => [r.itemIdentifier, r.clientSeq, r.value])).toEqual(
+        expect.arrayContaining([[a, 1, 'A'], [a, 2, null], [b, 1, ['X', 'Y']]]),
+      );
+      // the duplicate did not overwrite the stored value
+      expect(mine.filter((r) => r.itemIdentifier === a && r.clientSeq === 1)).toHaveLength(1);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('a failing group stores nothing of it and is rejected as a whole; the thread keeps working', async () => {
+    const w = new SqliteAnswerWorker(sqliteFileOf(url)!);
+    try {
+      const c = fx.itemIds[2]!;
+      // an unknown session breaks the foreign key: the whole group rolls back
+      await expect(w.append([rec(c, 7), rec(c, 8, 'A', 'no-such-session')])).rejects.toThrow(/answers not stored/);
+      expect((await store.responses.history(sessionId)).some((r) => r.itemIdentifier === c && r.clientSeq === 7)).toBe(false);
+      expect(await w.append([rec(c, 7)])).toEqual(['stored']);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('the delivery service acknowledges through the thread and keeps idempotency and ordering', async () => {
+    const p: CandidatePrincipal = { kind: 'candidate', role: 'candidate', candidateId: fx.candidates[1]!.candidateId, schoolIds: [], eventId: fx.event.id, rosterId: fx.candidates[1]!.rosterId, ticketCode: fx.candidates[1]!.ticketCode };
+    const s = await svc.start(p);
+    const item = fx.itemIds[3]!;
+    const acks = await Promise.all([5, 4, 5].map((seq, i) => svc.answer(p, [{ itemId: item, value: i === 1 ? 'B' : 'A', clientSeq: seq }], true)));
+    expect(acks.map((r) => r.acks[0]!.status).sort()).toEqual(['duplicate', 'stored', 'stored']);
+    const latest = (await store.responses.latestResponses(s.id)).find((r) => r.itemIdentifier === item)!;
+    expect(latest.clientSeq).toBe(5); // the older sequence never wins
+    expect(svc.writer.stats.answers).toBeGreaterThanOrEqual(3);
+    expect((svc as unknown as { thread?: unknown }).thread).toBeInstanceOf(SqliteAnswerWorker); // answers went through the thread
+  });
+});
