@@ -352,6 +352,11 @@ describe('candidate player in Chromium', () => {
       const room = await fetch(`${server.baseUrl}/api/proctor/events/${exam.eventId}/room`, { headers: { authorization: `Bearer ${token}` } });
       expect(JSON.stringify(await room.json())).toContain('focus_lost');
 
+      // High-contrast theme (candidate's toggle) passes axe too.
+      await page.click('header button[aria-pressed]');
+      expect(await page.$eval('html', (h) => h.classList.contains('high-contrast'))).toBe(true);
+      await axe(page, 'high-contrast');
+
       // 200 % zoom (a 640 px wide viewport at scale 2): nothing needs horizontal scrolling.
       await page.setViewport({ width: 640, height: 450, deviceScaleFactor: 2 });
       await page.waitForSelector('[data-item] .item-body');
