@@ -80,6 +80,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       });
       await deps.auth.flush().catch(() => {});
       await deps.audit.flush().catch(() => {});
+      // A Chromium started for PDF reports would outlive the server as an orphan.
+      await (await import('./career/pdf.ts')).closePdfBrowser().catch(() => {});
       await store.close();
     })());
   return { url, port, deps, demo, seededNow, close };
