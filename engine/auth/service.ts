@@ -137,11 +137,12 @@ export class AuthService {
 
   /**
    * The exam event, cached for a few seconds: at the start bell thousands of logins ask for the
-   * same event, and a status change (publish, close) taking 5 s to reach logins is harmless.
+   * same event. Only an open (published) event is served from the cache, so publication reaches
+   * logins at once; closing an event may take up to 5 s to reach them, which is harmless.
    */
   private async eventOf(id: string): Promise<ExamEvent | undefined> {
     const hit = this.events.get(id);
-    if (hit && hit.until > this.now()) return hit.event;
+    if (hit && hit.until > this.now() && hit.event?.status === 'published') return hit.event;
     const event = await this.d.store.events.get(id);
     if (this.events.size > 1000) this.events.clear();
     this.events.set(id, { event, until: this.now() + 5000 });
