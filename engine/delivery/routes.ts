@@ -231,7 +231,7 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
       const s = await svc.heartbeat(candidateOf(c), (b.incidents ?? []) as { kind: string; at?: number; details?: Record<string, Json> }[]);
       const now = Date.now();
       const list = b.messagesSince !== undefined ? await svc.messagesFor(s, b.messagesSince) : [];
-      const v = s.state === 'in_progress' ? await svc.view(s) : null;
+      const v = s.state === 'in_progress' ? await svc.timeLeft(s) : null;
       return c.json({ state: s.state, serverNow: now, deadline: v?.deadline ?? s.deadlineAt, remainingMs: v?.remainingMs ?? null, messages: list } as never, 200);
     }),
   );

@@ -65,7 +65,8 @@ export interface DeliveryOptions {
   /** SQLite file databases: commit answer-only groups on a worker thread (default true). */
   sqliteAnswerThread?: boolean;
   /**
-   * How long the answer path may use a cached session row (default 5000 ms; 0 = always read).
+   * How long the answer path may use a cached session row (default 30 s on SQLite, 5 s on
+   * PostgreSQL; 0 = always read).
    * Changes in this process update the cache at once and other processes' changes drop it
    * through the event bus; the TTL only bounds a lost notification. Anything a cached row
    * would refuse is re-checked on a fresh read, so a stale row can only delay a refusal.
@@ -157,7 +158,10 @@ export class DeliveryService {
     this.audit = opts.audit;
     this.bus = opts.bus;
     this.now = opts.now ?? Date.now;
-    this.cacheMs = opts.sessionCacheMs ?? 5000;
+    // SQLite has one serving process (its bus is in memory and loses nothing), so the TTL only
+    // covers a change written by another tool to the same file; PostgreSQL may have several
+    // processes, whose changes arrive by NOTIFY, with the TTL bounding a lost notification.
+    this.cacheMs = opts.sessionCacheMs ?? (opts.store.dialect === 'sqlite' ? 30_000 : 5000);
     this.content = new ContentCache(opts.store);
     const store = opts.store;
     const file = store.dialect === 'sqlite' && opts.sqliteAnswerThread !== false ? sqliteFileOf(store.url) : undefined;
@@ -824,6 +828,19 @@ export class DeliveryService {
   // ------------------------------------------------------------------ views
 
   /** The candidate's view of their session: server time, deadline, items with answered flags. */
+  /**
+   * The session's deadline and remaining time only (heartbeats): what `view` reports, without
+   * reading the answers, which a heartbeat every few seconds per candidate cannot afford.
+   */
+  async timeLeft(s: ExamSession): Promise<{ deadline: number | null; remainingMs: number | null }> {
+    const now = this.now();
+    if (s.startedAt == null || isFinal(s.state as SessionState)) return { deadline: s.deadlineAt, remainingMs: null };
+    const event = await this.event(s.eventId);
+    const { plan } = await this.planOf(s, event);
+    const { deadline } = this.deadlineFor(event, plan, s, now);
+    return { deadline, remainingMs: s.state === 'in_progress' || s.state === 'paused' ? remainingMs(deadline, now) : null };
+  }
+
   async view(s: ExamSession) {
     const event = await this.event(s.eventId);
     const now = this.now();

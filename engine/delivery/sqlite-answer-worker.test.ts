@@ -86,3 +86,22 @@ describe('SQLite answer thread', () => {
     expect((svc as unknown as { thread?: unknown }).thread).toBeInstanceOf(SqliteAnswerWorker); // answers went through the thread
   });
 });
+
+describe('heartbeat time', () => {
+  it('timeLeft reports the same deadline and remaining time as the full view, without reading answers', async () => {
+    const p: CandidatePrincipal = { kind: 'candidate', role: 'candidate', candidateId: fx.candidates[0]!.candidateId, schoolIds: [], eventId: fx.event.id, rosterId: fx.candidates[0]!.rosterId, ticketCode: fx.candidates[0]!.ticketCode };
+    const s = await svc.sessionFor(p);
+    const reads = { n: 0 };
+    const orig = store.responses.latestResponses.bind(store.responses);
+    store.responses.latestResponses = (id: string) => (reads.n++, orig(id));
+    try {
+      const t = await svc.timeLeft(s);
+      expect(reads.n).toBe(0);
+      const v = await svc.view(s);
+      expect(t.deadline).toBe(v.deadline);
+      expect(Math.abs(t.remainingMs! - v.remainingMs!)).toBeLessThan(1000);
+    } finally {
+      store.responses.latestResponses = orig;
+    }
+  });
+});
