@@ -28,6 +28,8 @@ import { homeRoutes } from './routes/home.ts';
 import { itembankRoutes } from '../itembank/routes.ts';
 import { deliveryRoutes } from '../delivery/routes.ts';
 import { careerRoutes } from '../career/routes.ts';
+import { deliveryMediaRoutes } from '../delivery/media-routes.ts';
+import { deliveryFeedbackRoutes } from '../delivery/feedback-routes.ts';
 
 /**
  * Route modules, registered in this order. To add yours: one import above, one entry here.
@@ -39,6 +41,8 @@ export const routeModules: RouteModule[] = [
   deliveryRoutes,
   itembankRoutes,
   careerRoutes,
+  deliveryMediaRoutes,
+  deliveryFeedbackRoutes,
 ];
 
 const UI_CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";

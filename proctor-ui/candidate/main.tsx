@@ -12,6 +12,7 @@ import { api, ApiError, setCsrfToken } from '../shared/api.ts';
 import { currentLang, setLang } from '../shared/i18n.ts';
 import { LocalStore, SaveQueue } from './save-queue.ts';
 import { prepareBody, renderNode } from './render.tsx';
+import { PracticeFeedback, practiceAllowed } from './feedback.tsx';
 import { s } from './strings.ts';
 import type { DeliveredItem, Json, SessionView } from './types.ts';
 
@@ -346,6 +347,7 @@ function ExamPage({ exam, onReview, onLang, rerender, paused }: { exam: Exam; on
             {st === 'saving' ? s('saving') : st === 'offline' ? s('offlineKept') : st === 'error' ? s('notSaved', { r: exam.queue.errors.get(key) ?? '' }) : exam.answered(key) ? s('saved') : ''}
           </p>
           {paused ? <div class="cover" role="alert">{s('paused')}</div> : item && body ? <div lang={item.view.language}>{renderNode(body, ctx)}</div> : <p role="status">{s('loading')}</p>}
+          {!paused && item && practiceAllowed(item.control) && <PracticeFeedback key={key} itemId={key} body={item.view.body} ctx={ctx} beforeCheck={() => exam.queue.flushNow()} />}
           {err && <p role="alert" class="alert error">{err}</p>}
           <div class="actions">
             <button type="button" class="secondary" disabled={linear || pos <= 0} onClick={() => go('previous')}>← {s('prev')}</button>

@@ -28,9 +28,16 @@ const nextId = (p: string) => `${p}-${++uid}`;
 
 const text = (n: QtiNode | string): string => (typeof n === 'string' ? n : n.children.map(text).join(''));
 
-/** Only data: and absolute URLs load; package-relative media has no candidate route. */
-function mediaSrc(data: string | undefined): string | undefined {
-  return data && /^(data:|https?:|\/)/.test(data) ? data : undefined;
+/**
+ * Where the browser loads an item's media from: data: and absolute URLs as they are;
+ * package-relative references (`images/map.png`, `../media/a.mp3`) through the candidate media
+ * route, which serves only files the item itself references. Other schemes never load.
+ */
+export function mediaSrc(data: string | undefined, itemId: string): string | undefined {
+  if (!data) return undefined;
+  if (/^(data:|https?:|\/)/i.test(data)) return data;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(data) || data.startsWith('#')) return undefined;
+  return `/api/delivery/session/items/${encodeURIComponent(itemId)}/media?src=${encodeURIComponent(data)}`;
 }
 
 function attrsOf(a: Record<string, string>, allow: (k: string) => boolean): Record<string, string> {
@@ -44,9 +51,9 @@ function renderMath(n: QtiNode | string, key?: number): ComponentChildren {
   return h(n.name.replace(/^m:/, ''), { key, ...attrsOf(n.attrs, (k) => MATHML_ATTRS.test(k)) }, n.children.map((c, i) => renderMath(c, i)));
 }
 
-function objectEl(n: QtiNode, key?: number): VNode {
+function objectEl(n: QtiNode, itemId: string, key?: number): VNode {
   const type = n.attrs.type ?? '';
-  const src = mediaSrc(n.attrs.data);
+  const src = mediaSrc(n.attrs.data, itemId);
   const label = text(n).trim();
   const w = n.attrs.width ? Number(n.attrs.width) : undefined;
   const hh = n.attrs.height ? Number(n.attrs.height) : undefined;
@@ -65,8 +72,14 @@ export function renderNode(n: QtiNode | string, ctx: RenderCtx, key?: number): C
     if (ia) return <InteractionView key={key} ia={ia} node={n} ctx={ctx} />;
   }
   if (n.name === 'math' || n.name === 'm:math') return renderMath(n, key);
-  if (n.name === 'object') return objectEl(n, key);
-  if (n.name === 'img') return <img key={key} src={mediaSrc(n.attrs.src)} alt={n.attrs.alt ?? ''} width={n.attrs.width} height={n.attrs.height} />;
+  if (n.name === 'object') return objectEl(n, ctx.itemId, key);
+  if (n.name === 'img') return <img key={key} src={mediaSrc(n.attrs.src, ctx.itemId)} alt={n.attrs.alt ?? ''} width={n.attrs.width} height={n.attrs.height} />;
+  if (n.name === 'audio' || n.name === 'video') {
+    // XHTML5 media of QTI 3 bodies: the element's own src and its <source>/<track> children.
+    const srcs = n.children.filter((c): c is QtiNode => typeof c !== 'string' && (c.name === 'source' || c.name === 'track'));
+    return h(n.name, { key, controls: true, src: mediaSrc(n.attrs.src, ctx.itemId), width: n.attrs.width, height: n.attrs.height, 'aria-label': n.attrs.title ?? (n.name === 'audio' ? s('audio') : undefined) },
+      srcs.map((c, i) => h(c.name, { key: i, src: mediaSrc(c.attrs.src, ctx.itemId), type: c.attrs.type, kind: c.attrs.kind, srclang: c.attrs.srclang, label: c.attrs.label })));
+  }
   if (n.name === 'a') return <span key={key}>{kids()}</span>;
   if (n.name === 'itemBody') return <div key={key} class="item-body">{kids()}</div>;
   if (n.name === 'prompt') return <div key={key} class="prompt">{kids()}</div>;
@@ -229,7 +242,7 @@ function Order({ ia, node, ctx }: IProps) {
   return (
     <div class="interaction order">
       {prompt(node, ctx)}
-      {ia.kind === 'graphicOrder' && <Stage node={node} ia={ia} marks={order.map((id, i) => ({ id, label: String(i + 1) }))} />}
+      {ia.kind === 'graphicOrder' && <Stage itemId={ctx.itemId} node={node} ia={ia} marks={order.map((id, i) => ({ id, label: String(i + 1) }))} />}
       <ol data-response={r.id} aria-label={s('nav')}>
         {order.map((id, i) => (
           <li key={id} data-choice={id} draggable tabIndex={0} class="order-item"
@@ -299,7 +312,7 @@ function Associate({ ia, node, ctx }: IProps) {
   return (
     <div class="interaction associate">
       {prompt(node, ctx)}
-      {ia.kind === 'graphicAssociate' && <Stage node={node} ia={ia} marks={[]} />}
+      {ia.kind === 'graphicAssociate' && <Stage itemId={ctx.itemId} node={node} ia={ia} marks={[]} />}
       <div class="inline" data-response={r.id}>
         <select ref={a} aria-label={`${s('pairWith')} 1`} data-side="a"><option value="">—</option>{opts}</select>
         <select ref={b} aria-label={`${s('pairWith')} 2`} data-side="b"><option value="">—</option>{opts}</select>
@@ -352,7 +365,7 @@ function GapMatch({ ia, node, ctx }: IProps) {
       </div>
       {ia.kind === 'graphicGapMatch' ? (
         <>
-          <Stage node={node} ia={{ ...ia, choices: ia.gaps ?? [] }} marks={pairs.map((p) => ({ id: p[1]!, label: name(p[0]!) }))} />
+          <Stage itemId={ctx.itemId} node={node} ia={{ ...ia, choices: ia.gaps ?? [] }} marks={pairs.map((p) => ({ id: p[1]!, label: name(p[0]!) }))} />
           <ul>{(ia.gaps ?? []).map((g) => <li key={g.identifier}>{gapSelect(g.identifier)}</li>)}</ul>
         </>
       ) : (
@@ -389,10 +402,10 @@ function centre(c: { shape?: string; coords?: number[] }): [number, number] {
 }
 
 /** The picture of a graphic interaction with numbered marks on its hotspots. */
-function Stage({ node, ia, marks, children, onPoint }: { node: QtiNode; ia: CandidateInteraction; marks: { id: string; label: string }[]; children?: ComponentChildren; onPoint?: (x: number, y: number) => void }) {
+function Stage({ node, ia, marks, children, onPoint, itemId }: { node: QtiNode; ia: CandidateInteraction; itemId: string; marks: { id: string; label: string }[]; children?: ComponentChildren; onPoint?: (x: number, y: number) => void }) {
   const img = imageOf(node);
   const w = Number(img?.attrs.width ?? 300), hh = Number(img?.attrs.height ?? 200);
-  const src = mediaSrc(img?.attrs.data);
+  const src = mediaSrc(img?.attrs.data, itemId);
   return (
     <svg class="stage" viewBox={`0 0 ${w} ${hh}`} width={w} height={hh} role="img" aria-label={img ? text(img).trim() : ''}
       onClick={onPoint ? (e) => { const b = (e.currentTarget as SVGSVGElement).getBoundingClientRect(); onPoint(Math.round(((e.clientX - b.left) * w) / b.width), Math.round(((e.clientY - b.top) * hh) / b.height)); } : undefined}>
@@ -423,7 +436,7 @@ function Hotspot({ ia, node, ctx }: IProps) {
       {prompt(node, ctx)}
       <svg class="stage" viewBox={`0 0 ${w} ${hh}`} width={w} height={hh} role="group" aria-label={img ? text(img).trim() : s('select')} data-response={r.id}>
         <rect width={w} height={hh} class="stage-bg" />
-        {mediaSrc(img?.attrs.data) && <image href={mediaSrc(img?.attrs.data)} width={w} height={hh} />}
+        {mediaSrc(img?.attrs.data, ctx.itemId) && <image href={mediaSrc(img?.attrs.data, ctx.itemId)} width={w} height={hh} />}
         {ia.choices.map((c, i) => {
           const on = sel.includes(c.identifier);
           return (
@@ -467,7 +480,7 @@ function Points({ ia, node, ctx }: IProps) {
         onKeyDown={key as never}
         onClick={(e) => { const b = (e.currentTarget as SVGSVGElement).getBoundingClientRect(); add(Math.round(((e.clientX - b.left) * w) / b.width), Math.round(((e.clientY - b.top) * hh) / b.height)); }}>
         <rect width={w} height={hh} class="stage-bg" />
-        {mediaSrc(img?.attrs.data) && <image href={mediaSrc(img?.attrs.data)} width={w} height={hh} />}
+        {mediaSrc(img?.attrs.data, ctx.itemId) && <image href={mediaSrc(img?.attrs.data, ctx.itemId)} width={w} height={hh} />}
         <path d={`M${cur[0] - 6} ${cur[1]}h12M${cur[0]} ${cur[1] - 6}v12`} class="cursor" />
         {pts.map((p, i) => <circle key={i} cx={p[0]} cy={p[1]} r={4} class="pt" />)}
       </svg>
@@ -528,7 +541,7 @@ function Media({ ia, node, ctx }: IProps) {
   return (
     <div class="interaction media">
       {prompt(node, ctx)}
-      <audio ref={el} src={mediaSrc(obj?.attrs.data)} preload="auto" />
+      <audio ref={el} src={mediaSrc(obj?.attrs.data, ctx.itemId)} preload="auto" />
       <button type="button" data-response={r.id} disabled={left <= 0} onClick={() => { r.set(plays + 1); void el.current?.play().catch(() => {}); }}>
         ▶ {s('play')}{obj ? `: ${text(obj).trim()}` : ''}
       </button>

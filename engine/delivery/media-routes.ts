@@ -1,0 +1,125 @@
+/**
+ * Candidate media: GET /api/delivery/session/items/{itemId}/media?src=<as written in the item>
+ * serves a package file (picture, audio, video) of the item bank ONLY when an item of the
+ * caller's own session references it: `src` is resolved against the item's path in its package
+ * and must equal one of the item's own media references (img/audio/video/source/object). Anything
+ * else (other items, other banks, `..` escapes, unknown files) is a 404 JSON error, so a
+ * candidate cannot probe the bank.
+ */
+import { z } from '@hono/zod-openapi';
+import { posix } from 'node:path';
+import { walk, type AssessmentItem } from '../../item-bank/index.ts';
+import type { RouteModule } from '../http/deps.ts';
+import { AppError } from '../http/errors.ts';
+import { defineRoute } from '../http/route.ts';
+import { ownItem } from './candidate-item.ts';
+import { deliveryRuntime } from './runtime.ts';
+
+/** Elements whose `src`/`data` point at media (QTI body, XHTML, and object fallbacks). */
+const MEDIA_ATTR: Record<string, string> = { img: 'src', audio: 'src', video: 'src', source: 'src', track: 'src', object: 'data' };
+
+const EXT_TYPES: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp',
+  mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg', oga: 'audio/ogg', m4a: 'audio/mp4', mp4: 'video/mp4', webm: 'video/webm', vtt: 'text/vtt',
+};
+
+/** A media reference is package-relative: no scheme, not absolute, not a fragment. */
+export function isPackageRelative(src: string): boolean {
+  return src.length > 0 && !/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(src);
+}
+
+/**
+ * The package path of `src` as referenced from an item at `itemPath` (both package-relative),
+ * or undefined when it leaves the package or is not a relative reference.
+ */
+export function resolveMediaPath(itemPath: string, src: string): string | undefined {
+  const clean = src.replace(/[?#].*$/, '');
+  if (!isPackageRelative(clean)) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(clean);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\\') || decoded.includes('\0')) return undefined;
+  const p = posix.normalize(posix.join(posix.dirname(itemPath), decoded));
+  if (p.startsWith('../') || p === '..' || p.startsWith('/') || p === '.') return undefined;
+  return p;
+}
+
+/** Every package-relative media reference of an item (body and modal feedback), as written. */
+export function mediaReferences(item: AssessmentItem): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Parameters<Parameters<typeof walk>[1]>[0]) => {
+    const local = n.name.replace(/^.*:/, '');
+    const attr = MEDIA_ATTR[local];
+    const v = attr ? n.attrs[attr] : undefined;
+    if (v && isPackageRelative(v)) out.add(v);
+    return true;
+  };
+  if (item.itemBody) walk(item.itemBody, visit);
+  for (const f of item.modalFeedback) walk(f.node, visit);
+  return out;
+}
+
+const notFound = (src: string) => new AppError(404, 'media_not_found', `no media '${src}' is referenced by this item of your exam`);
+
+const getMedia = defineRoute(['candidate'], {
+  method: 'get', path: '/api/delivery/session/items/{itemId}/media', tags: ['delivery'],
+  summary: 'A media file (picture, audio, video) referenced by an item of your own session',
+  request: {
+    params: z.object({ itemId: z.string().min(1).max(200) }),
+    query: z.object({ src: z.string().min(1).max(1000).openapi({ description: "The reference as written in the item (e.g. 'images/map.png')" }) }),
+  },
+  responses: {
+    200: { description: 'The file, with its Content-Type', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+    404: { description: 'media_not_found: not referenced by this item of your session', content: { 'application/json': { schema: z.unknown() } } },
+  },
+});
+
+export const deliveryMediaRoutes: RouteModule = (app, deps) => {
+  const svc = deliveryRuntime(deps).service;
+  // Item path in its package and the set of resolved references, per item version (immutable).
+  const refsByVersion = new Map<string, Set<string>>();
+
+  app.openapi(getMedia, async (c) => {
+    const { itemId } = c.req.valid('param');
+    const { src } = c.req.valid('query');
+    const own = await ownItem(c, svc, itemId).catch((e: unknown) => {
+      // Whatever the reason (not in the session, not visible yet), a media probe learns nothing.
+      if (e instanceof AppError && e.status < 500) throw notFound(src);
+      throw e;
+    });
+    const { loaded, planned, event } = own;
+    const testRow = event.testId ? await deps.store.tests.get(event.testId) : undefined;
+    if (!testRow?.bankId) throw notFound(src);
+    const version = await deps.store.itemBanks.getVersion(loaded.versionId);
+    const md = (version?.metadata ?? {}) as { packagePath?: string };
+    const testModel = (testRow.model ?? {}) as { path?: string; itemPaths?: Record<string, string> };
+    // The item's own package path when imported; else where the test's href puts it.
+    const itemPath = md.packagePath ?? testModel.itemPaths?.[planned.identifier] ?? posix.join(posix.dirname(testModel.path ?? 'test.xml'), planned.href);
+    const cacheKey = `${loaded.versionId}|${itemPath}`;
+    let allowed = refsByVersion.get(cacheKey);
+    if (!allowed) {
+      allowed = new Set([...mediaReferences(loaded.item)].map((r) => resolveMediaPath(itemPath, r)).filter((p): p is string => !!p));
+      if (refsByVersion.size > 10_000) refsByVersion.clear();
+      refsByVersion.set(cacheKey, allowed);
+    }
+    const path = resolveMediaPath(itemPath, src);
+    if (!path || !allowed.has(path)) throw notFound(src);
+    const row = await deps.store.itemBanks.getMedia(testRow.bankId, path);
+    if (!row) throw notFound(src);
+    const ext = path.replace(/^.*\./, '').toLowerCase();
+    const type = row.mime && row.mime !== 'application/octet-stream' ? row.mime : (EXT_TYPES[ext] ?? 'application/octet-stream');
+    const bytes = new Uint8Array(row.bytes as Uint8Array);
+    return c.body(bytes as never, 200, {
+      'Content-Type': type,
+      'Content-Length': String(bytes.byteLength),
+      // Per candidate (cookie-bound): never in a shared cache.
+      'Cache-Control': 'private, max-age=3600',
+      // An SVG opened directly must not run scripts in the app's origin.
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      'Content-Disposition': 'inline',
+    }) as never;
+  });
+};
