@@ -62,6 +62,23 @@ export function mediaReferences(item: AssessmentItem): Set<string> {
   return out;
 }
 
+/**
+ * One `bytes=` range of a Range header as [first, last] (inclusive), null to send the whole file
+ * (no header, several ranges, or a form we do not serve), 'unsatisfiable' when it starts past the end.
+ */
+export function byteRange(header: string | undefined, size: number): [number, number] | null | 'unsatisfiable' {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Math.min(Number(m[2]), size);
+    return n === 0 ? 'unsatisfiable' : [size - n, size - 1];
+  }
+  const first = Number(m[1]);
+  if (first >= size) return 'unsatisfiable';
+  const last = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return last < first ? null : [first, last];
+}
+
 const notFound = (src: string) => new AppError(404, 'media_not_found', `no media '${src}' is referenced by this item of your exam`);
 
 const getMedia = defineRoute(['candidate'], {
@@ -72,6 +89,7 @@ const getMedia = defineRoute(['candidate'], {
     query: z.object({ src: z.string().min(1).max(1000).openapi({ description: "The reference as written in the item (e.g. 'images/map.png')" }) }),
   },
   responses: {
+    206: { description: 'A byte range of the file (Range header)', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
     200: { description: 'The file, with its Content-Type', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
     404: { description: 'media_not_found: not referenced by this item of your session', content: { 'application/json': { schema: z.unknown() } } },
   },
@@ -111,8 +129,16 @@ export const deliveryMediaRoutes: RouteModule = (app, deps) => {
     if (!row) throw notFound(src);
     const ext = path.replace(/^.*\./, '').toLowerCase();
     const type = row.mime && row.mime !== 'application/octet-stream' ? row.mime : (EXT_TYPES[ext] ?? 'application/octet-stream');
-    const bytes = new Uint8Array(row.bytes as Uint8Array);
-    return c.body(bytes as never, 200, {
+    const all = new Uint8Array(row.bytes as Uint8Array);
+    // Byte ranges: browsers seek in (and read the duration of) longer audio and video this way.
+    const range = byteRange(c.req.header('range'), all.byteLength);
+    if (range === 'unsatisfiable') {
+      return c.json({ error: { code: 'range_not_satisfiable', message: `range '${c.req.header('range')}' is outside the file (${all.byteLength} bytes)` } }, 416, { 'Content-Range': `bytes */${all.byteLength}` }) as never;
+    }
+    const bytes = range ? all.subarray(range[0], range[1] + 1) : all;
+    return c.body(bytes as never, range ? 206 : 200, {
+      ...(range ? { 'Content-Range': `bytes ${range[0]}-${range[1]}/${all.byteLength}` } : {}),
+      'Accept-Ranges': 'bytes',
       'Content-Type': type,
       'Content-Length': String(bytes.byteLength),
       // Per candidate (cookie-bound): never in a shared cache.

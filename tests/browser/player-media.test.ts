@@ -6,7 +6,8 @@
  * "Check answer"; a normal exam has no button and its feedback route answers 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from '../support/chromium.ts';
@@ -35,6 +36,19 @@ afterAll(async () => {
   await store?.close?.();
   await server?.stop();
 });
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** axe-core (WCAG 2 A/AA): no serious or critical violations. */
+async function axe(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-artifacts/player-${name}.png`, fullPage: true });
+  await page.evaluate(axeSource);
+  const r = await page.evaluate(async () => {
+    const a = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+  });
+  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(bad, `axe on ${name}`).toEqual([]);
+}
 
 async function enter(page: Page, exam: MediaExam): Promise<void> {
   await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
@@ -69,12 +83,15 @@ describe('candidate media and practice feedback in Chromium', () => {
       expect(await page.$eval('[data-item="listen-map"] img', (i) => (i as HTMLImageElement).getAttribute('src'))).toBe(media('listen-map', 'images/map.png'));
       // The audio of the mediaInteraction (../media/listening1.wav) loads its metadata.
       await page.waitForFunction(() => { const a = document.querySelector('[data-item="listen-map"] audio') as HTMLAudioElement | null; return !!a && a.readyState >= 1 && a.duration > 0.25; }, { timeout: 10_000 });
-      await page.screenshot({ path: 'test-artifacts/player-media.png' });
+      await axe(page, 'media');
 
       const ok = await get(page, media('listen-map', 'images/map.png'));
       expect(ok).toMatchObject({ status: 200, type: 'image/png' });
       expect(ok.cache).toMatch(/private/);
       expect(await get(page, media('listen-map', '../media/listening1.wav'))).toMatchObject({ status: 200, type: 'audio/wav' });
+      const part = await page.evaluate(async (u) => { const r = await fetch(u, { headers: { range: 'bytes=0-3' } }); return { status: r.status, range: r.headers.get('content-range'), text: await r.text() }; }, media('listen-map', '../media/listening1.wav'));
+      expect(part).toMatchObject({ status: 206, text: 'RIFF' });
+      expect(part.range).toMatch(/^bytes 0-3\/\d+$/);
       // A bank file of an item that is not in the session, by every route we can think of.
       for (const u of [media('listen-map', 'images/secret.png'), media('secret', 'images/secret.png'), media('listen-map', '../items/images/secret.png'), media('listen-map', '../../etc/passwd'), media('listen-map', '/etc/passwd')]) {
         const r = await get(page, u);
@@ -111,7 +128,7 @@ describe('candidate media and practice feedback in Chromium', () => {
       expect(text).toContain('Ha Noi is the capital.');
       expect(await page.$eval('[data-solution]', (e) => e.textContent ?? '')).toMatch(/Ha Noi$/); // the solution in words (label of HN)
       expect(text).not.toContain('Well done');
-      await page.screenshot({ path: 'test-artifacts/player-practice-feedback.png' });
+      await axe(page, 'practice-feedback');
       // Change to the right answer: the feedback follows the new stored response.
       await page.click('[data-item="choice-single"] [data-choice="HN"]');
       await page.click('[data-check-answer]');
