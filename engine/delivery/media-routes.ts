@@ -7,7 +7,7 @@
  * candidate cannot probe the bank.
  */
 import { z } from '@hono/zod-openapi';
-import { posix } from 'node:path';
+import { dirOf, isExternalHref, resolveHref } from '../../item-bank/package/paths.ts';
 import { walk, type AssessmentItem } from '../../item-bank/index.ts';
 import type { RouteModule } from '../http/deps.ts';
 import { AppError } from '../http/errors.ts';
@@ -15,50 +15,41 @@ import { defineRoute } from '../http/route.ts';
 import { ownItem } from './candidate-item.ts';
 import { deliveryRuntime } from './runtime.ts';
 
-/** Elements whose `src`/`data` point at media (QTI body, XHTML, and object fallbacks). */
-const MEDIA_ATTR: Record<string, string> = { img: 'src', audio: 'src', video: 'src', source: 'src', track: 'src', object: 'data' };
-
 const EXT_TYPES: Record<string, string> = {
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp',
   mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg', oga: 'audio/ogg', m4a: 'audio/mp4', mp4: 'video/mp4', webm: 'video/webm', vtt: 'text/vtt',
 };
 
-/** A media reference is package-relative: no scheme, not absolute, not a fragment. */
+/** A media reference is package-relative: no scheme, not protocol-relative, not absolute, not a fragment. */
 export function isPackageRelative(src: string): boolean {
-  return src.length > 0 && !/^([a-z][a-z0-9+.-]*:|\/|#)/i.test(src);
+  return src.length > 0 && !isExternalHref(src) && !/^[/#]/.test(src);
 }
 
 /**
  * The package path of `src` as referenced from an item at `itemPath` (both package-relative),
- * or undefined when it leaves the package or is not a relative reference.
+ * resolved exactly as the package importer resolves it; undefined when it leaves the package
+ * or is not a relative reference.
  */
 export function resolveMediaPath(itemPath: string, src: string): string | undefined {
-  const clean = src.replace(/[?#].*$/, '');
-  if (!isPackageRelative(clean)) return undefined;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(clean);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\\') || decoded.includes('\0')) return undefined;
-  const p = posix.normalize(posix.join(posix.dirname(itemPath), decoded));
-  if (p.startsWith('../') || p === '..' || p.startsWith('/') || p === '.') return undefined;
-  return p;
+  if (!isPackageRelative(src.trim()) || /[\u0000-\u001f\u007f]/.test(src)) return undefined;
+  const r = resolveHref(dirOf(itemPath), src);
+  return r.ok ? r.path : undefined;
 }
 
-/** Every package-relative media reference of an item (body and modal feedback), as written. */
+/**
+ * Every package-relative file reference of an item, as written: the same attributes the package
+ * validator collects (src, data, poster on any element; stylesheet href), anywhere in the item.
+ */
 export function mediaReferences(item: AssessmentItem): Set<string> {
   const out = new Set<string>();
-  const visit = (n: Parameters<Parameters<typeof walk>[1]>[0]) => {
-    const local = n.name.replace(/^.*:/, '');
-    const attr = MEDIA_ATTR[local];
-    const v = attr ? n.attrs[attr] : undefined;
-    if (v && isPackageRelative(v)) out.add(v);
+  walk(item.source, (n) => {
+    for (const attr of ['src', 'data', 'poster']) {
+      const v = n.attrs[attr];
+      if (v && isPackageRelative(v)) out.add(v);
+    }
+    if ((n.name === 'stylesheet' || n.name.endsWith('include')) && n.attrs.href && isPackageRelative(n.attrs.href)) out.add(n.attrs.href);
     return true;
-  };
-  if (item.itemBody) walk(item.itemBody, visit);
-  for (const f of item.modalFeedback) walk(f.node, visit);
+  });
   return out;
 }
 
@@ -115,7 +106,7 @@ export const deliveryMediaRoutes: RouteModule = (app, deps) => {
     const md = (version?.metadata ?? {}) as { packagePath?: string };
     const testModel = (testRow.model ?? {}) as { path?: string; itemPaths?: Record<string, string> };
     // The item's own package path when imported; else where the test's href puts it.
-    const itemPath = md.packagePath ?? testModel.itemPaths?.[planned.identifier] ?? posix.join(posix.dirname(testModel.path ?? 'test.xml'), planned.href);
+    const itemPath = md.packagePath ?? testModel.itemPaths?.[planned.identifier] ?? (resolveMediaPath(testModel.path ?? 'test.xml', planned.href) ?? planned.href);
     const cacheKey = `${loaded.versionId}|${itemPath}`;
     let allowed = refsByVersion.get(cacheKey);
     if (!allowed) {
