@@ -14,7 +14,10 @@ import { launchChromium } from '../support/chromium.ts';
 import { startAssayServer, type StartedServer } from '../support/server.ts';
 import { openStore, type Store } from '../../engine/store/index.ts';
 import { hashPin } from '../../engine/auth/secrets.ts';
-import { seedMediaExam, type MediaExam } from '../../fixtures/player/practice-media.ts';
+import { seedEvent, seedMediaExam, type MediaExam } from '../../fixtures/player/practice-media.ts';
+import { zipFixture } from '../../fixtures/packages/build.ts';
+import { validatePackage } from '../../item-bank/validate/index.ts';
+import { importValidated } from '../../engine/itembank/service.ts';
 
 const SECRET = 'player-media-secret-0123456789abcdef0123456789';
 const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
@@ -50,7 +53,7 @@ async function axe(page: Page, name: string): Promise<void> {
   expect(bad, `axe on ${name}`).toEqual([]);
 }
 
-async function enter(page: Page, exam: MediaExam): Promise<void> {
+async function enter(page: Page, exam: Pick<MediaExam, 'candidate'>, first = 'listen-map'): Promise<void> {
   await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
   await page.waitForSelector('[data-page="player-login"]');
   await page.type('#ticket', exam.candidate.ticketCode);
@@ -59,7 +62,7 @@ async function enter(page: Page, exam: MediaExam): Promise<void> {
   // A session started by an earlier test resumes straight into the exam.
   await page.waitForSelector('#start, [data-item] .item-body', { timeout: 15_000 });
   if (await page.$('#start')) await page.click('#start');
-  await page.waitForSelector('[data-item="listen-map"] .item-body', { timeout: 15_000 });
+  await page.waitForSelector(`[data-item="${first}"] .item-body`, { timeout: 15_000 });
 }
 
 /** GET from the page (the candidate's cookie): status and content type. */
@@ -159,6 +162,29 @@ describe('candidate media and practice feedback in Chromium', () => {
       // The item view itself carries no key either.
       const item = await get(page, '/api/delivery/session/items/choice-single');
       expect(JSON.stringify(item.body)).not.toMatch(/correctResponse|Not quite|Well done/);
+    } finally {
+      await ctx.close();
+    }
+  }, 90_000);
+
+  it('an imported QTI 3 package: the <audio><source> of a listening item plays from the bank', async () => {
+    const summary = await importValidated(store, validatePackage({ zip: zipFixture('good-qti3') }), { bank: 'player-qti3' });
+    expect(summary.stored).toBe(true);
+    const test = (await store.tests.latest('mixed-test'))!;
+    const { candidate } = await seedEvent(store as never, pinHash, { testId: test.id, code: 'QTI3-MEDIA', title: 'QTI 3 package' });
+    const ctx = await browser.createBrowserContext();
+    const page = await ctx.newPage();
+    try {
+      await enter(page, { candidate }, 'geo-capital');
+      await page.click('[data-nav="eng-listening-1"]');
+      await page.waitForSelector('[data-item="eng-listening-1"] audio source', { timeout: 10_000 });
+      const src = await page.$eval('[data-item="eng-listening-1"] audio source', (e) => e.getAttribute('src'));
+      expect(src).toBe(media('eng-listening-1', '../media/dialogue.mp3'));
+      const r = await get(page, src!);
+      expect(r).toMatchObject({ status: 200, type: 'audio/mpeg' });
+      // The package's other files are not referenced by this item.
+      expect((await get(page, media('eng-listening-1', '../media/map.png'))).status).toBe(404);
+      await axe(page, 'qti3-listening');
     } finally {
       await ctx.close();
     }
