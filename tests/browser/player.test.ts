@@ -286,7 +286,7 @@ describe('candidate player in Chromium', () => {
       await page.click('[data-review]');
       await page.waitForSelector('[data-page="review"]');
       expect(await page.$$eval('[data-flagged] li', (l) => l.length)).toBe(2);
-      expect(await page.$$eval('[data-unanswered] li', (l) => l.length)).toBe(0);
+      expect(await page.$$eval('[data-unanswered] li', (l) => l.map((x) => x.textContent))).toEqual([]);
       await axe(page, 'review');
       await page.click('[data-submit]');
       await page.waitForSelector('[data-confirm]');
@@ -354,12 +354,15 @@ describe('candidate player in Chromium', () => {
 
       // High-contrast theme (candidate's toggle) passes axe too.
       await page.click('header button[aria-pressed]');
-      expect(await page.$eval('html', (h) => h.classList.contains('high-contrast'))).toBe(true);
+      // preact commits the re-render asynchronously: wait for it rather than racing it.
+      await page.waitForFunction(() => document.documentElement.classList.contains('high-contrast'), { timeout: 5_000 });
       await axe(page, 'high-contrast');
 
       // 200 % zoom (a 640 px wide viewport at scale 2): nothing needs horizontal scrolling.
       await page.setViewport({ width: 640, height: 450, deviceScaleFactor: 2 });
       await page.waitForSelector('[data-item] .item-body');
+      // Layout settles after the resize (and any re-render): poll, then assert on the last reading.
+      await page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth + 1, { timeout: 5_000 }).catch(() => undefined);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
       await page.screenshot({ path: 'test-artifacts/player-zoom200.png' });
     } finally {
