@@ -199,7 +199,7 @@ function solveSmall(A: Float64Array, g: Float64Array, n: number, x: Float64Array
  * The E-step's hot loop, kept at top level with every array a parameter so V8 optimises it as a
  * leaf (closure-captured typed arrays were ~3× slower). Returns the marginal log-likelihood.
  */
-function accumulatePatterns(
+export function accumulatePatterns(
   p0: number,
   p1: number,
   Q: number,

@@ -7,27 +7,8 @@
  */
 import { Worker } from 'node:worker_threads';
 
-/** Signature of the E-step kernel (em.ts's accumulatePatterns) over patterns [p0, p1). */
-export type AccumulateFn = (
-  p0: number,
-  p1: number,
-  Q: number,
-  patStart: Int32Array,
-  entries: Int32Array,
-  tabStart: Int32Array,
-  tabEntries: Int32Array,
-  linStart: Int32Array,
-  linEntries: Int32Array,
-  linA: Float64Array,
-  linB: Float64Array,
-  nodes: Float64Array,
-  weights: Float64Array,
-  base: Float64Array,
-  table: Float64Array,
-  acc: Float64Array,
-  T: Float64Array,
-  ll: Float64Array,
-) => number;
+/** Signature of the E-step kernel over patterns [p0, p1): em.ts's own function, so the two cannot drift. */
+export type AccumulateFn = typeof import('./em.ts').accumulatePatterns;
 
 /** The kernel's inputs; the Float64/Int32 arrays must be backed by SharedArrayBuffers. */
 export interface EStepArrays {
