@@ -3,11 +3,11 @@
  * page and see that role's home page. Screenshots go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from '../support/chromium.ts';
 import { startAssayServer, type StartedServer } from '../support/server.ts';
+import { seriousAxeViolations } from '../support/axe.ts';
 
 let server: StartedServer;
 let browser: Browser;
@@ -20,18 +20,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Serious or critical WCAG A/AA violations on the current page (axe-core). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 async function login(page: Page, tab: 'staff' | 'candidate', a: string, b: string) {
   await page.goto(server.baseUrl + '/', { waitUntil: 'networkidle0' });
@@ -60,7 +48,7 @@ describe('login page in Chromium', () => {
         if (role === 'counsellor') expect(text).toContain('Nguyễn Văn An');
         expect(await page.$eval('html', (h) => h.lang)).toBe('vi');
         await page.screenshot({ path: `test-artifacts/login-${role}.png` });
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await seriousAxeViolations(page)).toEqual([]);
       } finally {
         await ctx.close();
       }
@@ -87,7 +75,7 @@ describe('login page in Chromium', () => {
     try {
       await page.goto(server.baseUrl + '/', { waitUntil: 'networkidle0' });
       await page.waitForSelector('[data-page="login"]');
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
     } finally {
       await page.close();
     }

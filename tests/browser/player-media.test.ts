@@ -6,8 +6,7 @@
  * "Check answer"; a normal exam has no button and its feedback route answers 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { launchChromium } from '../support/chromium.ts';
@@ -18,6 +17,7 @@ import { seedEvent, seedMediaExam, type MediaExam } from '../../fixtures/player/
 import { zipFixture } from '../../fixtures/packages/build.ts';
 import { validatePackage } from '../../item-bank/validate/index.ts';
 import { importValidated } from '../../engine/itembank/service.ts';
+import { seriousAxeViolations } from '../support/axe.ts';
 
 const SECRET = 'player-media-secret-0123456789abcdef0123456789';
 const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
@@ -40,17 +40,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** axe-core (WCAG 2 A/AA): no serious or critical violations. */
+/** A screenshot, then axe-core: no serious or critical violations. */
 async function axe(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-artifacts/player-${name}.png`, fullPage: true });
-  await page.evaluate(axeSource);
-  const r = await page.evaluate(async () => {
-    const a = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-  });
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  expect(bad, `axe on ${name}`).toEqual([]);
+  expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
 }
 
 async function enter(page: Page, exam: Pick<MediaExam, 'candidate'>, first = 'listen-map'): Promise<void> {

@@ -6,8 +6,7 @@
  * check they are exactly what was entered. axe-core on every page; screenshots in test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
@@ -17,6 +16,7 @@ import { openStore, type Store } from '../../engine/store/index.ts';
 import { latestByItem } from '../../engine/delivery/scoring.ts';
 import { hashPin } from '../../engine/auth/secrets.ts';
 import { seedPlayerExam, type PlayerExam } from '../../fixtures/player/exam.ts';
+import { seriousAxeViolations } from '../support/axe.ts';
 
 const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
 const SECRET = 'player-test-secret-0123456789abcdef0123456789';
@@ -37,16 +37,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** A screenshot, then axe-core: no serious or critical violations. */
 async function axe(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-artifacts/player-${name}.png`, fullPage: true });
-  await page.evaluate(axeSource);
-  const r = await page.evaluate(async () => {
-    const a = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    return a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-  });
-  const bad = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  expect(bad, `axe on ${name}`).toEqual([]);
+  expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
 }
 
 async function open(page: Page, key: string): Promise<void> {
