@@ -27,6 +27,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 // ------------------------------------------------------------------ a lean HTTP/1.1 client
 
+/** A request with no answer for this long counts as an error (a hang would stop the bench). */
+export const REQUEST_TIMEOUT_MS = 120_000;
+
 export interface HttpResult {
   status: number;
   body: string;
@@ -62,9 +65,28 @@ class Conn {
     });
   }
 
-  send(raw: string): Promise<HttpResult> {
+  /**
+   * Sends one request. A connection the server already closed (its keep-alive timeout ends
+   * idle connections after 5 s) rejects at once: a write to a destroyed socket emits no
+   * event, so waiting for the answer would wait forever. A request with no answer within
+   * `timeoutMs` rejects and drops the connection, so a stuck server shows as errors, not as a hang.
+   */
+  send(raw: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<HttpResult> {
+    if (this.dead || this.sock.destroyed) {
+      this.dead = true;
+      return Promise.reject(new Error('connection closed'));
+    }
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      const timer = setTimeout(() => {
+        this.pending = null;
+        this.dead = true;
+        this.sock.destroy();
+        reject(new Error(`no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending = {
+        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
       this.sock.write(raw);
     });
   }
@@ -125,6 +147,7 @@ export class HttpPool {
     private readonly host: string,
     private readonly port: number,
     private readonly size: number,
+    private readonly timeoutMs = REQUEST_TIMEOUT_MS,
   ) {}
 
   async open(): Promise<void> {
@@ -137,8 +160,18 @@ export class HttpPool {
   }
 
   private async take(): Promise<Conn> {
-    const c = this.idle.pop();
-    if (c) return c;
+    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
+      if (!c.dead) return c;
+      // Closed while idle (server keep-alive timeout): replace it rather than send into it.
+      const fresh = new Conn(this.host, this.port);
+      try {
+        await fresh.open();
+        this.conns.push(fresh);
+        return fresh;
+      } catch {
+        /* try the next idle one, or wait */
+      }
+    }
     return new Promise((r) => this.waiting.push(r));
   }
 
@@ -147,6 +180,7 @@ export class HttpPool {
       c = new Conn(this.host, this.port);
       try {
         await c.open();
+        this.conns.push(c);
       } catch {
         setTimeout(() => void this.give(c), 200);
         return;
@@ -167,7 +201,7 @@ export class HttpPool {
       payload;
     const c = await this.take();
     try {
-      return await c.send(raw);
+      return await c.send(raw, this.timeoutMs);
     } finally {
       void this.give(c);
     }

@@ -1,0 +1,46 @@
+/**
+ * The load generator's keep-alive pool (bench/load.ts). Regression: a connection the server
+ * closed while it sat idle in the pool was reused, the write into the destroyed socket raised
+ * no event, and the request never settled — bench:load on PostgreSQL hung in its submit phase
+ * (the answer phase's tail left connections idle longer than the server's 5 s keep-alive).
+ */
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HttpPool } from '../../bench/load.ts';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
+
+function listen(keepAliveTimeout: number, handler: Parameters<typeof createServer>[1]): Promise<number> {
+  server = createServer(handler);
+  server.keepAliveTimeout = keepAliveTimeout;
+  return new Promise((r) => server!.listen(0, '127.0.0.1', () => r((server!.address() as { port: number }).port)));
+}
+
+describe('bench HttpPool', () => {
+  it('replaces a connection the server closed while it was idle', async () => {
+    let n = 0;
+    let onClose!: () => void;
+    const closed = new Promise<void>((r) => (onClose = r));
+    const port = await listen(100, (_req, res) => res.end(String(++n)));
+    server!.on('connection', (sock) => sock.on('close', onClose));
+    const pool = new HttpPool('127.0.0.1', port, 1);
+    await pool.open();
+    expect((await pool.request('GET', '/')).body).toBe('1');
+    // Wait until the server has ended the idle connection (keep-alive timeout, plus Node's buffer).
+    await closed;
+    await new Promise((r) => setTimeout(r, 50)); // the client has seen the close too
+    const second = await Promise.race([pool.request('GET', '/'), new Promise((r) => setTimeout(() => r('hung'), 3000))]);
+    expect(second).toEqual({ status: 200, body: '2' });
+    pool.close();
+  });
+
+  it('rejects a request the server never answers instead of waiting forever', async () => {
+    const port = await listen(5000, () => undefined);
+    const pool = new HttpPool('127.0.0.1', port, 1, 300);
+    await pool.open();
+    await expect(pool.request('GET', '/')).rejects.toThrow(/no answer within 300 ms/);
+    pool.close();
+    server!.closeAllConnections();
+  });
+});
