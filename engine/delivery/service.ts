@@ -579,9 +579,16 @@ export class DeliveryService {
     const batch = [...this.seen];
     this.seen.clear();
     try {
-      await this.writer.run(async (tx) => {
-        for (const [id, at] of batch) await tx.sessions.touch(id, at);
-      });
+      // One statement for the whole batch. On SQLite it shares a group's fsync; on PostgreSQL it
+      // runs on its own and skips rows a state change holds (a group transaction holding 2,000
+      // row locks deadlocked with groups of transitions): those wait for the next flush.
+      const skipped = this.store.dialect === 'sqlite' ? await this.writer.run((tx) => tx.sessions.touchMany(batch)) : await this.store.sessions.touchMany(batch);
+      const at = new Map(batch);
+      for (const id of skipped) if (!this.seen.has(id)) this.seen.set(id, at.get(id)!);
+      if (skipped.length && !this.seenTimer) {
+        this.seenTimer = setTimeout(() => void this.flushSeen(), 2000);
+        this.seenTimer.unref();
+      }
     } catch (err) {
       this.opts.log?.warn({ err }, 'last-seen update failed');
     }

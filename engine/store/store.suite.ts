@@ -225,6 +225,38 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(await store.sessions.get(session.id)).toMatchObject({ lastSeenAt: 5000, version: 1 });
       });
 
+      it('touches many sessions at once, never moving last-seen back, without a version bump', async () => {
+        const a = (await sessionFixture()).session;
+        const b = (await sessionFixture()).session;
+        expect(await store.sessions.touchMany([[a.id, 7000], [b.id, 9000]])).toEqual([]);
+        expect(await store.sessions.touchMany([[a.id, 6000]])).toEqual([]);
+        expect(await store.sessions.get(a.id)).toMatchObject({ lastSeenAt: 7000, version: 0 });
+        expect(await store.sessions.get(b.id)).toMatchObject({ lastSeenAt: 9000, version: 0 });
+        expect(await store.sessions.touchMany([])).toEqual([]);
+      });
+
+      // SQLite has one writer: no other transaction can hold a row while touchMany runs.
+      it.runIf(name === 'postgres')('skips, without waiting, a session another transaction holds', async () => {
+        const a = (await sessionFixture()).session;
+        const b = (await sessionFixture()).session;
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        let locked!: () => void;
+        const isLocked = new Promise<void>((r) => (locked = r));
+        const tx = store.transaction(async (t) => {
+          await t.sessions.update(a.id, 0, { state: 'paused', pausedAt: 1 });
+          locked();
+          await held;
+        });
+        await isLocked;
+        const skipped = await Promise.race([store.sessions.touchMany([[a.id, 5000], [b.id, 5000]]), new Promise((r) => setTimeout(() => r('waited'), 3000))]);
+        release();
+        await tx;
+        expect(skipped).toEqual([a.id]);
+        expect(await store.sessions.get(b.id)).toMatchObject({ lastSeenAt: 5000 });
+        expect(await store.sessions.get(a.id)).toMatchObject({ state: 'paused', lastSeenAt: null });
+      });
+
       it('lets exactly one of many concurrent transitions win', async () => {
         const { session } = await sessionFixture();
         const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => store.sessions.update(session.id, 0, { state: 'submitted', submittedAt: i })));

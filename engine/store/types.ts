@@ -197,6 +197,14 @@ export interface SessionsRepo {
   /** Heartbeat: sets last_seen_at without touching the version. */
   touch(id: string, at?: number): Promise<void>;
   /**
+   * Many heartbeats in one statement: sets each session's last_seen_at to the later of the
+   * stored and the given time, without touching the version. A row another transaction holds
+   * locked is skipped, not waited for (PostgreSQL: FOR NO KEY UPDATE SKIP LOCKED), so a
+   * last-seen flush never waits on, nor deadlocks with, a session's state change; the skipped
+   * ids are returned for the next flush. SQLite has one writer and returns none.
+   */
+  touchMany(entries: ReadonlyArray<readonly [id: string, at: number]>): Promise<string[]>;
+  /**
    * Sessions in the given states (default in_progress) with deadline_at <= now: the time-out sweep.
    * deadline_at is the effective deadline (delivery moves it for extensions and pauses).
    */

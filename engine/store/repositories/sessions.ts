@@ -7,6 +7,12 @@ import type { ExamSession } from '../types.ts';
 
 const ph = sql.placeholder;
 
+/** Locks in id order and skips rows held by another transaction (see SessionsRepo.touchMany). */
+const TOUCH_MANY_PG = `WITH v AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS v(id, at)),
+  l AS (SELECT e.id FROM exam_sessions e WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR NO KEY UPDATE SKIP LOCKED)
+UPDATE exam_sessions s SET last_seen_at = GREATEST(COALESCE(s.last_seen_at, 0), v.at)
+  FROM v JOIN l ON l.id = v.id WHERE s.id = v.id RETURNING s.id`;
+
 export function sessionsRepo(c: Ctx): SessionsRepo {
   const { examSessions: s } = c.t;
   return {
@@ -44,6 +50,18 @@ export function sessionsRepo(c: Ctx): SessionsRepo {
     }),
     touch: (id, at) => c.run(async (x) => {
       await runPrepared(x, 'sessions.touch', () => x.db.update(s).set({ lastSeenAt: ph('at') as unknown as number }).where(eq(s.id, ph('id'))), { id, at: at ?? x.now() });
+    }),
+    touchMany: (entries) => c.run(async ({ sqlite, pg }) => {
+      if (!entries.length) return [];
+      if (sqlite) {
+        const stmt = sqlite.prepare('UPDATE exam_sessions SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
+        for (const [id, at] of entries) stmt.run(at, id);
+        return [];
+      }
+      const ids = entries.map((e) => e[0]);
+      const { rows } = await pg!.query<{ id: string }>(TOUCH_MANY_PG, [ids, entries.map((e) => e[1])]);
+      const done = new Set(rows.map((r) => r.id));
+      return ids.filter((id) => !done.has(id));
     }),
     listExpired: (nowMs, states = ['in_progress']) => c.run(async ({ db }) => db.select().from(s)
       .where(and(inArray(s.state, states), isNotNull(s.deadlineAt), lte(s.deadlineAt, nowMs))).orderBy(asc(s.deadlineAt))),
