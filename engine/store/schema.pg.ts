@@ -213,7 +213,7 @@ export const examSessions = table('exam_sessions', {
   data: json('data'),
   createdAt: ms('created_at').notNull(),
   updatedAt: ms('updated_at').notNull(),
-}, (t) => [uniqueIndex('exam_sessions_event_candidate_uq').on(t.eventId, t.candidateId), index('exam_sessions_event_state_idx').on(t.eventId, t.state), index('exam_sessions_candidate_idx').on(t.candidateId)]);
+}, (t) => [uniqueIndex('exam_sessions_event_candidate_uq').on(t.eventId, t.candidateId), index('exam_sessions_event_state_idx').on(t.eventId, t.state), index('exam_sessions_candidate_idx').on(t.candidateId), /* the time-out sweep */ index('exam_sessions_state_deadline_idx').on(t.state, t.deadlineAt)]);
 
 /** Append-only answer history. (session, item, client_seq) is the idempotency key of a save. */
 export const responses = table('responses', {

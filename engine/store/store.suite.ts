@@ -257,6 +257,18 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(await store.sessions.get(a.id)).toMatchObject({ state: 'paused', lastSeenAt: null });
       });
 
+      it('finds expired sessions through the (state, deadline_at) index, not a table scan', async () => {
+        // The time-out sweep runs every few seconds over every session of the day's exams.
+        const q = "SELECT id FROM exam_sessions WHERE state IN ('in_progress') AND deadline_at IS NOT NULL AND deadline_at <= 1000 ORDER BY deadline_at";
+        if (store.dialect === 'sqlite') {
+          const plan = (await store.raw.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${q}`)).map((r) => r.detail).join('\n');
+          expect(plan).toContain('exam_sessions_state_deadline_idx');
+        } else {
+          const idx = await store.raw.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'exam_sessions_state_deadline_idx'");
+          expect(idx[0]?.indexdef).toMatch(/\(state, deadline_at\)/);
+        }
+      });
+
       it('lets exactly one of many concurrent transitions win', async () => {
         const { session } = await sessionFixture();
         const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => store.sessions.update(session.id, 0, { state: 'submitted', submittedAt: i })));

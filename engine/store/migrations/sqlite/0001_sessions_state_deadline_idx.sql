@@ -1,0 +1,1 @@
+CREATE INDEX `exam_sessions_state_deadline_idx` ON `exam_sessions` (`state`,`deadline_at`);
