@@ -218,6 +218,20 @@ describe.each(dialects)('delivery API on $name', ({ url: makeUrl, drop }) => {
     const audit = await h.store.audit.list({ target: `session:${s2.sessionId}` });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['session.pause', 'session.extend', 'session.resume', 'session.void', 'proctor.action']));
 
+    // admitting a rostered candidate who has not opened the exam yet
+    const snap = (await h.call('GET', `/api/proctor/events/${demo.id}/room`, { token: proctor })).json.candidates as { candidateId: string; sessionId: string | null }[];
+    const absent = snap.find((x) => x.sessionId === null)!;
+    expect(absent).toBeDefined();
+    r = await h.call('POST', `/api/proctor/events/${demo.id}/candidates/${absent.candidateId}/admit`, { token: proctor });
+    expect(r.status).toBe(200);
+    expect(r.json.state).toBe('admitted');
+    const after = (await h.call('GET', `/api/proctor/events/${demo.id}/room`, { token: proctor })).json.candidates.find((x: { candidateId: string }) => x.candidateId === absent.candidateId);
+    expect(after).toMatchObject({ sessionId: r.json.id, state: 'admitted' });
+    expect((await h.call('POST', `/api/proctor/events/${demo.id}/candidates/${absent.candidateId}/admit`, { token: proctor })).status).toBe(409);
+    r = await h.call('POST', `/api/proctor/events/${demo.id}/candidates/not-on-roster/admit`, { token: proctor });
+    expect(r.status).toBe(404);
+    expect((await h.call('POST', `/api/proctor/events/${demo.id}/candidates/${absent.candidateId}/admit`, { token: c2 })).status).toBe(403);
+
     // a proctor outside the event's rooms is refused
     const other = await h.call('POST', '/api/exam-events', { token: author, body: { code: 'OTHER-1', title: 'o' } });
     expect((await h.call('GET', `/api/proctor/events/${other.json.id}/room`, { token: proctor })).status).toBe(403);

@@ -261,7 +261,16 @@ export class DeliveryService {
   }
 
   /** The candidate's session for their ticket's event, created (scheduled) on first use. */
-  async sessionFor(p: CandidatePrincipal): Promise<ExamSession> {
+  sessionFor(p: CandidatePrincipal): Promise<ExamSession> {
+    return this.sessionOf(p.eventId, p.candidateId);
+  }
+
+  /**
+   * A rostered candidate's session, created (scheduled) when it does not exist yet — by the
+   * candidate's first request, or by a proctor admitting them before they arrive.
+   */
+  async sessionOf(eventId: string, candidateId: string): Promise<ExamSession> {
+    const p = { eventId, candidateId };
     const existing = await this.store.sessions.getByCandidate(p.eventId, p.candidateId);
     if (existing) return this.remember(existing);
     const [event, roster] = await Promise.all([this.event(p.eventId), this.store.events.getRosterEntry(p.eventId, p.candidateId)]);

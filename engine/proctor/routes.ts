@@ -6,6 +6,7 @@
  *   GET  /api/proctor/events/{eventId}/stream?roomId= SSE: `snapshot` first, then live events
  *   POST /api/proctor/sessions/{id}/{admit|pause|resume|extend|void|incident|message}
  *   POST /api/proctor/events/{eventId}/message         message to a room or the whole event
+ *   POST /api/proctor/events/{eventId}/candidates/{candidateId}/admit   admit before the candidate arrives
  *
  * Scope: admins and authors see every room; a proctor only the rooms assigned to them.
  */
@@ -39,6 +40,12 @@ const action = (name: string, summary: string) =>
 const actionWith = <T extends z.ZodType>(name: string, summary: string, schema: T) =>
   defineRoute(PROCTORS, { method: 'post', path: `/api/proctor/sessions/{id}/${name}`, tags: ['proctor'], summary, request: { params: sessionParam, ...body(schema) }, responses: { 200: json(z.unknown(), 'Done'), 409: json(z.unknown(), 'session_state_conflict') } });
 const admit = action('admit', 'Admit a scheduled candidate');
+const admitCandidate = defineRoute(PROCTORS, {
+  method: 'post', path: '/api/proctor/events/{eventId}/candidates/{candidateId}/admit', tags: ['proctor'],
+  summary: 'Admit a rostered candidate before they have opened the exam (their session is created, scheduled, then admitted)',
+  request: { params: eventParam.extend({ candidateId: z.string().min(1).max(100) }) },
+  responses: { 200: json(z.unknown(), 'Admitted'), 404: json(z.unknown(), 'not on the roster'), 409: json(z.unknown(), 'session_state_conflict') },
+});
 const pause = actionWith('pause', 'Pause (the clock stops)', z.object({ reason: z.string().max(500).optional() }));
 const resume = action('resume', 'Resume after a pause');
 const extend = actionWith('extend', 'Extend time (minutes; negative corrects a mistake)', z.object({ minutes: z.number().min(-600).max(600).refine((m) => m !== 0, 'minutes must not be 0'), reason: z.string().max(500).optional() }));
@@ -136,6 +143,15 @@ export function proctorRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps, rt: Deliv
     const s = await sessionInScope(c, c.req.valid('param').id);
     return c.json((await svc.admit(s.id, who(c))) as never, 200);
   }));
+  app.openapi(admitCandidate, async (c) => {
+    const { eventId, candidateId } = c.req.valid('param');
+    const rooms = await scope(c, eventId);
+    const entry = await deps.store.events.getRosterEntry(eventId, candidateId);
+    if (!entry) throw new NotFound('candidate on the roster of this exam event', candidateId);
+    if (rooms && (!entry.roomId || !rooms.includes(entry.roomId))) throw new Forbidden('this candidate is not in your room', undefined, 'not_your_room');
+    const s = await svc.sessionOf(eventId, candidateId);
+    return c.json((await svc.admit(s.id, who(c))) as never, 200);
+  });
   app.openapi(pause, async (c) => {
     const s = await sessionInScope(c, c.req.valid('param').id);
     return c.json((await svc.pause(s.id, who(c), c.req.valid('json').reason)) as never, 200);
