@@ -23,8 +23,11 @@ export interface AnswerRecord {
   receivedAt: number;
 }
 
-/** What happened to one answer: newly stored, or already there from an earlier try. */
-export type AppendStatus = 'stored' | 'duplicate';
+/**
+ * What happened to one answer: newly stored, already there from an earlier try, or refused
+ * because its session was no longer in progress when the row was to be written.
+ */
+export type AppendStatus = 'stored' | 'duplicate' | 'closed';
 
 /** The durable side: store one batch in one transaction, statuses in input order. */
 export type AppendBatch = (batch: AnswerRecord[]) => Promise<AppendStatus[]>;

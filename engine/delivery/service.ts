@@ -79,7 +79,7 @@ async function commitGroup(store: Store, answers: import('./answer-writer.ts').A
   const toInput = (r: import('./answer-writer.ts').AnswerRecord) => ({ sessionId: r.sessionId, itemIdentifier: r.itemId, responseIdentifier: r.responseId, value: r.value as Json, clientSeq: r.clientSeq, receivedAt: r.receivedAt });
   try {
     return await store.transaction(async (tx) => {
-      const statuses = answers.length ? (await tx.responses.appendResponses(answers.map(toInput))).map((o) => o.status) : [];
+      const statuses = answers.length ? (await tx.responses.appendResponses(answers.map(toInput), { whileInProgress: true })).map((o) => o.status) : [];
       const results: unknown[] = [];
       for (const op of ops) results.push(await op(tx));
       return { statuses, results };
@@ -87,7 +87,7 @@ async function commitGroup(store: Store, answers: import('./answer-writer.ts').A
   } catch (e) {
     if (ops.length === 0 || (ops.length === 1 && answers.length === 0)) throw e;
     // Slow path: one failing operation must not fail the others; each gets its own transaction.
-    const statuses = answers.length ? (await store.responses.appendResponses(answers.map(toInput))).map((o) => o.status) : [];
+    const statuses = answers.length ? (await store.responses.appendResponses(answers.map(toInput), { whileInProgress: true })).map((o) => o.status) : [];
     const results: unknown[] = [];
     for (const op of ops) {
       try {
@@ -503,6 +503,7 @@ export class DeliveryService {
     const acks: AnswerAck[] = new Array(answers.length);
     const writes: Promise<void>[] = [];
     const late: AnswerInput[] = [];
+    const closed: AnswerInput[] = [];
     if (probe) {
       // Fast validation pass: any refusal falls back to a fresh read before it is reported.
       for (const a of answers) {
@@ -537,6 +538,12 @@ export class DeliveryService {
         const w = this.writer
           .write({ sessionId: s.id, itemId: planned.key, responseId: single, value, clientSeq: a.clientSeq, receivedAt })
           .then((status) => {
+            if (status === 'closed') {
+              // Another process ended the session after this process's cached row said in progress.
+              closed.push(a);
+              acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status: 'rejected', error: { code: 'session_closed', message: 'answers are not accepted: the session ended before this answer was stored' } };
+              return;
+            }
             acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status };
             this.noteAnswered(s, planned.key, value != null, plan.items.length);
           });
@@ -555,6 +562,12 @@ export class DeliveryService {
     }
     if (late.length) await this.auditLate(s, late, receivedAt, 'answer_late');
     await Promise.all(writes);
+    if (closed.length) {
+      this.cache.delete(s.id);
+      // A strict call on a cached row is retried on a fresh row, which refuses and audits it.
+      if (!(strict && probe)) await this.auditLate(s, closed, receivedAt, 'session_closed');
+      if (strict) throw new Conflict('answers are not accepted: the session ended before this answer was stored', undefined, 'session_closed');
+    }
     this.seenAt(s, receivedAt);
     return { session: s, acks };
   }

@@ -65,8 +65,10 @@ describe('SQLite answer thread', () => {
     const w = new SqliteAnswerWorker(sqliteFileOf(url)!);
     try {
       const c = fx.itemIds[2]!;
-      // an unknown session breaks the foreign key: the whole group rolls back
-      await expect(w.append([rec(c, 7), rec(c, 8, 'A', 'no-such-session')])).rejects.toThrow(/answers not stored/);
+      // a row without an item identifier breaks NOT NULL: the whole group rolls back
+      await expect(w.append([rec(c, 7), rec(null as unknown as string, 8)])).rejects.toThrow(/answers not stored/);
+      // an unknown session is not in progress: refused, nothing stored, no error for the others
+      expect(await w.append([rec(c, 9, 'A', 'no-such-session')])).toEqual(['closed']);
       expect((await store.responses.history(sessionId)).some((r) => r.itemIdentifier === c && r.clientSeq === 7)).toBe(false);
       expect(await w.append([rec(c, 7)])).toEqual(['stored']);
     } finally {

@@ -4,8 +4,9 @@
  * writer owns its own better-sqlite3 connection in a worker thread (WAL, synchronous=FULL,
  * foreign keys on, like the store's), receives one group of answers per message, appends it in
  * ONE immediate transaction and answers only after COMMIT returned: an acknowledgement still
- * means durable. Statuses follow the store's appendResponses contract: `stored` when the row
- * is new, `duplicate` when (session, item, clientSeq) was already there (a retry).
+ * means durable. Statuses follow the store's appendResponses contract with `whileInProgress`:
+ * `stored` when the row is new, `duplicate` when (session, item, clientSeq) was already there
+ * (a retry), `closed` when the session was no longer in progress.
  *
  * The SQL mirrors engine/store/repositories/responses.ts (table `responses`, unique key
  * session_id + item_identifier + client_seq); values are stored as JSON text, as the store does.
@@ -25,8 +26,9 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
-const insert = db.prepare('INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING');
-const append = db.transaction((rows) => rows.map((r) => insert.run(r[0], r[1], r[2], r[3], r[4], r[5]).changes === 1 ? 1 : 0));
+const insert = db.prepare("INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress') ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING");
+const exists = db.prepare('SELECT 1 FROM responses WHERE session_id = ? AND item_identifier = ? AND client_seq = ?').pluck();
+const append = db.transaction((rows) => rows.map((r) => insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[0]).changes === 1 ? 1 : exists.get(r[0], r[1], r[4]) ? 0 : 2));
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.postMessage({ id: m.id, closed: true }); return; }
   try {
@@ -99,7 +101,7 @@ export class SqliteAnswerWorker {
     if (!batch.length) return [];
     const rows = batch.map((r) => [r.sessionId, r.itemId, r.responseId ?? null, r.value === null || r.value === undefined ? null : JSON.stringify(r.value), r.clientSeq, r.receivedAt]);
     const stored = (await this.send({ rows })) as number[];
-    return stored.map((s) => (s === 1 ? 'stored' : 'duplicate'));
+    return stored.map((s) => (s === 1 ? 'stored' : s === 0 ? 'duplicate' : 'closed'));
   }
 
   /** Closes the connection and ends the thread. */

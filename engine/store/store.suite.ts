@@ -324,14 +324,30 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(out).toHaveLength(1002);
         expect(out.slice(0, 1000).every((o) => o.status === 'stored')).toBe(true);
         expect(out[1000]).toMatchObject({ status: 'duplicate', response: { value: 1 } });
-        expect(out[1001]).toMatchObject({ status: 'duplicate', response: { id: out[1].response.id, value: { n: 1, s: 'đáp án', ok: false, nested: [null, 1.5] } } });
+        expect(out[1001]).toMatchObject({ status: 'duplicate', response: { id: out[1].response!.id, value: { n: 1, s: 'đáp án', ok: false, nested: [null, 1.5] } } });
         expect(out[2].response).toMatchObject({ sessionId: b.session.id, itemIdentifier: 'Q2', clientSeq: 1002, value: { n: 2, ok: false } });
         expect(await store.responses.count({ sessionId: session.id })).toBe(501);
         expect(await store.responses.count({ sessionId: b.session.id })).toBe(500);
         // Replaying the whole batch stores nothing new.
         const again = await store.responses.appendResponses(batch);
         expect(again.every((o) => o.status === 'duplicate')).toBe(true);
-        expect(again.map((o) => o.response.id)).toEqual(out.map((o) => o.response.id));
+        expect(again.map((o) => o.response!.id)).toEqual(out.map((o) => o.response!.id));
+      });
+
+      it('with whileInProgress, stores answers only for sessions in progress; retries of stored ones stay duplicates', async () => {
+        const open = (await sessionFixture()).session; // in_progress
+        const done = (await sessionFixture()).session;
+        expect((await store.responses.appendResponses([{ sessionId: done.id, itemIdentifier: 'Q1', value: 'A', clientSeq: 1 }], { whileInProgress: true }))[0]).toMatchObject({ status: 'stored' });
+        expect((await store.sessions.update(done.id, 0, { state: 'submitted', submittedAt: 1 })).ok).toBe(true);
+        const out = await store.responses.appendResponses([
+          { sessionId: open.id, itemIdentifier: 'Q1', value: 'B', clientSeq: 1 },
+          { sessionId: done.id, itemIdentifier: 'Q2', value: 'C', clientSeq: 2 }, // after the submission
+          { sessionId: done.id, itemIdentifier: 'Q1', value: 'A', clientSeq: 1 }, // a retry of the one acknowledged before
+        ], { whileInProgress: true });
+        expect(out.map((o) => o.status)).toEqual(['stored', 'closed', 'duplicate']);
+        expect(await store.responses.count({ sessionId: done.id })).toBe(1);
+        // Without the option the store does not look at the session's state (seeding, imports).
+        expect((await store.responses.appendResponses([{ sessionId: done.id, itemIdentifier: 'Q2', value: 'C', clientSeq: 2 }]))[0]).toMatchObject({ status: 'stored' });
       });
 
       it('stores nothing of a batch that names an unknown session (foreign key)', async () => {

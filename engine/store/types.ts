@@ -221,10 +221,19 @@ export interface ResponseInput {
   clientSeq: number;
   receivedAt?: number;
 }
-export interface AppendOutcome {
+export type AppendOutcome =
   /** 'stored' = new row; 'duplicate' = this (session, item, clientSeq) was already stored: `response` is the existing row. */
-  status: 'stored' | 'duplicate';
-  response: Response;
+  | { status: 'stored' | 'duplicate'; response: Response }
+  /** With `whileInProgress`: the session was not in progress when the row would have been written; nothing stored. */
+  | { status: 'closed'; response?: undefined };
+export interface AppendOptions {
+  /**
+   * Store an answer only while its session's state is `in_progress`, checked in the INSERT
+   * itself. An engine process may hold a session row cached while another process submits
+   * the session; this is what keeps that process from acknowledging an answer after the
+   * submission (which would be stored but never scored).
+   */
+  whileInProgress?: boolean;
 }
 export interface ResponsesRepo {
   append(r: ResponseInput): Promise<AppendOutcome>;
@@ -234,7 +243,7 @@ export interface ResponsesRepo {
    * Throws (nothing stored) when the batch breaks a constraint other than the idempotency key
    * (for example an unknown session).
    */
-  appendResponses(batch: ResponseInput[]): Promise<AppendOutcome[]>;
+  appendResponses(batch: ResponseInput[], opts?: AppendOptions): Promise<AppendOutcome[]>;
   /** The answer with the highest client_seq per item of a session (ties impossible by the unique key). */
   latestResponses(sessionId: string): Promise<Response[]>;
   /** Full history of a session in server order. */

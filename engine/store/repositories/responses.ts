@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { asc, count, eq } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
-import type { AppendOutcome, JsonValue, Response, ResponseInput, ResponsesRepo } from '../types.ts';
+import type { AppendOptions, AppendOutcome, JsonValue, Response, ResponseInput, ResponsesRepo } from '../types.ts';
 
 interface RawResponse {
   id: number; session_id: string; item_identifier: string; response_identifier: string | null;
@@ -38,11 +38,17 @@ const sqliteStatements = new WeakMap<Database.Database, ReturnType<typeof prepar
 function prepare(db: Database.Database) {
   const insert = db.prepare(`INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING RETURNING *`);
+  // The WHERE makes SQLite read the trailing ON CONFLICT as the upsert clause, not a join constraint.
+  const insertWhileInProgress = db.prepare(`INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
+    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress')
+    ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING RETURNING *`);
   const existing = db.prepare('SELECT * FROM responses WHERE session_id = ? AND item_identifier = ? AND client_seq = ?');
-  const appendAll = (batch: ResponseInput[], at: number): AppendOutcome[] => batch.map((r) => {
-    const row = insert.get(r.sessionId, r.itemIdentifier, r.responseIdentifier ?? null, r.value === null || r.value === undefined ? null : JSON.stringify(r.value), r.clientSeq, r.receivedAt ?? at) as RawResponse | undefined;
+  const appendAll = (batch: ResponseInput[], at: number, guard: boolean): AppendOutcome[] => batch.map((r) => {
+    const args = [r.sessionId, r.itemIdentifier, r.responseIdentifier ?? null, r.value === null || r.value === undefined ? null : JSON.stringify(r.value), r.clientSeq, r.receivedAt ?? at];
+    const row = (guard ? insertWhileInProgress.get(...args, r.sessionId) : insert.get(...args)) as RawResponse | undefined;
     if (row) return { status: 'stored', response: fromRaw(row, true) };
-    return { status: 'duplicate', response: fromRaw(existing.get(r.sessionId, r.itemIdentifier, r.clientSeq) as RawResponse, true) };
+    const e = existing.get(r.sessionId, r.itemIdentifier, r.clientSeq) as RawResponse | undefined;
+    return e ? { status: 'duplicate', response: fromRaw(e, true) } : { status: 'closed' };
   });
   return { tx: db.transaction(appendAll), latest: db.prepare(LATEST_SQL) };
 }
@@ -52,7 +58,7 @@ function statements(db: Database.Database) {
   return s;
 }
 
-async function appendPg(c: Ctx, batch: ResponseInput[], at: number): Promise<AppendOutcome[]> {
+async function appendPg(c: Ctx, batch: ResponseInput[], at: number, guard: boolean): Promise<AppendOutcome[]> {
   const pg = c.pg!;
   const cols: [string[], string[], Array<string | null>, Array<string | null>, number[], number[]] = [[], [], [], [], [], []];
   for (const r of batch) {
@@ -62,7 +68,8 @@ async function appendPg(c: Ctx, batch: ResponseInput[], at: number): Promise<App
   }
   // WITH ORDINALITY + ORDER BY keeps ids in input order.
   const ins = await pg.query<RawResponse>(`INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
-    SELECT s, i, ri, v, q, t FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::bigint[]) WITH ORDINALITY AS x(s, i, ri, v, q, t, n) ORDER BY n
+    SELECT s, i, ri, v, q, t FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::bigint[]) WITH ORDINALITY AS x(s, i, ri, v, q, t, n)
+    ${guard ? "WHERE EXISTS (SELECT 1 FROM exam_sessions e WHERE e.id = x.s AND e.state = 'in_progress')" : ''} ORDER BY n
     ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING RETURNING *`, cols);
   const stored = new Map<string, Response>();
   for (const row of ins.rows) { const r = fromRaw(row, false); stored.set(keyOf(r.sessionId, r.itemIdentifier, r.clientSeq), r); }
@@ -79,19 +86,21 @@ async function appendPg(c: Ctx, batch: ResponseInput[], at: number): Promise<App
     const s = stored.get(k);
     if (s) { stored.delete(k); existing.set(k, s); return { status: 'stored' as const, response: s }; } // later copies in the batch are duplicates
     const e = existing.get(k);
-    if (!e) throw new Error(`response ${r.sessionId}/${r.itemIdentifier}#${r.clientSeq} neither stored nor found`);
-    return { status: 'duplicate' as const, response: e };
+    if (e) return { status: 'duplicate' as const, response: e };
+    if (guard) return { status: 'closed' as const };
+    throw new Error(`response ${r.sessionId}/${r.itemIdentifier}#${r.clientSeq} neither stored nor found`);
   });
 }
 
 export function responsesRepo(c: Ctx): ResponsesRepo {
   const { responses } = c.t;
-  const appendResponses = async (batch: ResponseInput[]): Promise<AppendOutcome[]> => {
+  const appendResponses = async (batch: ResponseInput[], opts: AppendOptions = {}): Promise<AppendOutcome[]> => {
     batch.forEach(check);
     if (batch.length === 0) return [];
-    if (c.dialect === 'sqlite') return c.run(async ({ sqlite, now }) => statements(sqlite!).tx(batch, now()));
+    const guard = opts.whileInProgress === true;
+    if (c.dialect === 'sqlite') return c.run(async ({ sqlite, now }) => statements(sqlite!).tx(batch, now(), guard));
     // One INSERT statement is atomic on its own: no BEGIN/COMMIT round trips needed.
-    return c.run((x) => appendPg(x, batch, x.now()));
+    return c.run((x) => appendPg(x, batch, x.now(), guard));
   };
   return {
     append: async (r) => (await appendResponses([r]))[0],
