@@ -541,7 +541,7 @@ export class DeliveryService {
             if (status === 'closed') {
               // Another process ended the session after this process's cached row said in progress.
               closed.push(a);
-              acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status: 'rejected', error: { code: 'session_closed', message: 'answers are not accepted: the session ended before this answer was stored' } };
+              acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status: 'rejected', error: { code: 'session_closed', message: 'answers are not accepted: the session was no longer in progress (submitted, timed out or paused) when this answer was to be stored' } };
               return;
             }
             acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status };
@@ -566,7 +566,7 @@ export class DeliveryService {
       this.cache.delete(s.id);
       // A strict call on a cached row is retried on a fresh row, which refuses and audits it.
       if (!(strict && probe)) await this.auditLate(s, closed, receivedAt, 'session_closed');
-      if (strict) throw new Conflict('answers are not accepted: the session ended before this answer was stored', undefined, 'session_closed');
+      if (strict) throw new Conflict('answers are not accepted: the session was no longer in progress (submitted, timed out or paused) when this answer was to be stored', undefined, 'session_closed');
     }
     this.seenAt(s, receivedAt);
     return { session: s, acks };
