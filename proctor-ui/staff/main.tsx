@@ -15,10 +15,23 @@ import { AuthorHome } from './author-home.tsx';
 import { ProctorHome } from './proctor-home.tsx';
 import { CounsellorHome } from './counsellor-home.tsx';
 import { CandidateHome } from './candidate-home.tsx';
+import { ProctorRoom } from './proctor-room.tsx';
+
+/** The hash route (`#/room/{eventId}[/{roomId}]`), followed as it changes. */
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const f = () => setHash(location.hash);
+    addEventListener('hashchange', f);
+    return () => removeEventListener('hashchange', f);
+  }, []);
+  return hash;
+}
 
 function App() {
   const [principal, setPrincipal] = useState<Principal | null | undefined>(undefined);
   const [, rerender] = useState(0);
+  const hash = useHash();
 
   useEffect(() => {
     setLang(currentLang());
@@ -60,6 +73,10 @@ function App() {
 
   const who = principal.kind === 'staff' ? `${principal.displayName ?? principal.username} · ${t(`role_${principal.role}`)}` : `${t('candidate')} ${principal.ticketCode}`;
   const common = { who, onLogout: logout, onLangChange: refresh };
+  const room = /^#\/room\/([^/]+)(?:\/([^/]+))?$/.exec(hash);
+  if (room && (principal.role === 'proctor' || principal.role === 'admin' || principal.role === 'author')) {
+    return <ProctorRoom {...common} eventId={decodeURIComponent(room[1])} roomId={room[2] ? decodeURIComponent(room[2]) : undefined} />;
+  }
   switch (principal.role) {
     case 'admin':
       return <AdminHome {...common} />;
