@@ -7,7 +7,7 @@ import { memo } from 'preact/compat';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../shared/api.ts';
 import { Alert, Layout } from '../shared/layout.tsx';
-import { t, type MessageKey } from '../shared/i18n.ts';
+import { currentLang, t, type MessageKey } from '../shared/i18n.ts';
 import type { HomeProps } from './common.ts';
 import { actionsFor, connection, FINAL_STATES, formatDuration, needsAttention, serverNow, timeLeft, type Action, type Row } from './room-model.ts';
 import { useRoomStream } from './room-stream.ts';
@@ -158,6 +158,7 @@ export function ProctorRoom(props: HomeProps & { eventId: string; roomId?: strin
                       requireAdmission={info?.requireAdmission ?? false}
                       busy={busy?.startsWith(`${r.candidateId}:`) ?? false}
                       onAction={onAction}
+                      lang={currentLang()}
                     />
                   ))}
                 </tbody>
@@ -171,7 +172,8 @@ export function ProctorRoom(props: HomeProps & { eventId: string; roomId?: strin
         <div class="room-side">
           <section aria-labelledby="inc-h">
             <h2 id="inc-h">{t('recentIncidents')}</h2>
-            <ul role="log" aria-live="polite" class="incident-log" data-incident-log>
+            <div role="log" aria-live="polite" aria-labelledby="inc-h" data-incident-log>
+            <ul class="incident-log">
               {notices.map((n) => (
                 <li key={n.id}>
                   <time>{clock(n.at)}</time> <strong>{n.ticketCode}</strong>: {kindLabel(n.kind)}
@@ -179,6 +181,7 @@ export function ProctorRoom(props: HomeProps & { eventId: string; roomId?: strin
                 </li>
               ))}
             </ul>
+            </div>
             {!notices.length && <p class="muted">{t('noIncidents')}</p>}
           </section>
           <RoomMessage eventId={eventId} roomId={roomId} />
@@ -214,6 +217,8 @@ interface RowProps {
   requireAdmission: boolean;
   busy: boolean;
   onAction: (row: Row, action: Action, opener: HTMLElement | null) => void;
+  /** Only here so that a language switch re-renders the memoised rows. */
+  lang: string;
 }
 
 const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requireAdmission, busy, onAction }: RowProps) {
@@ -252,10 +257,12 @@ const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requir
           </>
         ) : '0'}
       </td>
-      <td class="row-actions">
+      <td>
+        <div class="row-actions">
         {actionsFor(r, requireAdmission).map((a) => (
           <button
-            key={a}
+            // Pause and Resume share one slot (one DOM button), so focus stays on it across the change.
+            key={a === 'resume' ? 'pause' : a}
             type="button"
             class={a === 'void' ? 'danger' : a === 'admit' || a === 'resume' || a === 'pause' ? '' : 'secondary'}
             data-action={a}
@@ -266,6 +273,7 @@ const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requir
             {actionLabel(a)}
           </button>
         ))}
+        </div>
       </td>
     </tr>
   );
@@ -314,7 +322,7 @@ function ActionDialog({ row, action, run, onClose }: { row: Row; action: Action;
         {action === 'extend' && (
           <>
             <label for={id('minutes')}>{t('minutes')}</label>
-            <input id={id('minutes')} name="minutes" type="number" min={-600} max={600} step={1} value="5" required autoFocus />
+            <input id={id('minutes')} name="minutes" type="number" min={-600} max={600} step={1} defaultValue="5" required autoFocus />
             <label for={id('reason')}>{t('reasonOptional')}</label>
             <input id={id('reason')} name="reason" maxLength={500} />
           </>
@@ -380,7 +388,7 @@ function RoomMessage({ eventId, roomId }: { eventId: string; roomId?: string }) 
         <p id="room-msg-help" class="muted small">{t('roomMessageHelp')}</p>
         <button type="submit" disabled={busy}>{t('send')}</button>
       </form>
-      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <div data-room-message-status>{msg && <Alert kind={msg.kind}>{msg.text}</Alert>}</div>
     </section>
   );
 }

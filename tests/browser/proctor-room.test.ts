@@ -1,0 +1,227 @@
+/**
+ * The proctor's live room in headless Chromium against a real server process (demo seed):
+ * the proctor logs in through the login page and opens the room; demo candidates are driven
+ * through the HTTP API with bearer tokens. Every proctor action taken in the page is checked
+ * on the server (the candidate's own view of the session), not only in the DOM.
+ * Screenshot: test-artifacts/proctor-room.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, ElementHandle, Page } from 'puppeteer-core';
+import { launchChromium } from '../support/chromium.ts';
+import { loginToken, startAssayServer, type StartedServer } from '../support/server.ts';
+import { seriousAxeViolations } from '../support/axe.ts';
+
+let server: StartedServer;
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+
+interface SessionView { sessionId: string; state: string; deadline: number | null; items: { key: string }[]; event: { requireAdmission: boolean } }
+
+async function call<T = unknown>(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  const r = await fetch(server.baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, json: (await r.json().catch(() => undefined)) as T };
+}
+
+/** Polls `f` until it returns a truthy value (server state settles asynchronously). */
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const rowSel = (ticket: string) => `tr[data-ticket="${ticket}"]`;
+const rowAttr = (ticket: string, sel: string) => page.$eval(`${rowSel(ticket)} ${sel}`, (e) => e.textContent?.trim() ?? '');
+
+async function waitRow(ticket: string, pred: string, arg: unknown = null): Promise<void> {
+  // pred is the body of a function (row, arg) => boolean, run in the page.
+  await page.waitForFunction(`(() => { const row = document.querySelector('${rowSel(ticket)}'); const arg = ${JSON.stringify(arg)}; return !!row && (${pred}); })()`, { timeout: 15_000 });
+}
+
+async function clickAction(ticket: string, action: string): Promise<void> {
+  const b = (await page.waitForSelector(`${rowSel(ticket)} button[data-action="${action}"]`, { timeout: 10_000 })) as ElementHandle<HTMLButtonElement>;
+  // The button's accessible name names the candidate.
+  expect(await b.evaluate((x) => x.getAttribute('aria-label'))).toContain(ticket);
+  await b.click();
+}
+
+async function dialogSubmit(fields: Record<string, string>, check?: string): Promise<void> {
+  await page.waitForSelector('dialog[open]');
+  for (const [name, value] of Object.entries(fields)) {
+    const sel = `dialog[open] [name="${name}"]`;
+    await page.$eval(sel, (e) => ((e as HTMLInputElement).value = ''));
+    await page.type(sel, value);
+  }
+  if (check) await page.click(`dialog[open] [name="${check}"]`);
+  await page.click('dialog[open] button[type="submit"]');
+}
+
+beforeAll(async () => {
+  mkdirSync('test-artifacts', { recursive: true });
+  [server, browser] = await Promise.all([startAssayServer(), launchChromium()]);
+  ctx = await browser.createBrowserContext();
+  page = await ctx.newPage();
+  await page.setViewport({ width: 1400, height: 900 });
+});
+afterAll(async () => {
+  await ctx?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('proctor live room in Chromium', () => {
+  it('shows candidates live, and pause / resume / extend / message / admit reach the server', async () => {
+    const [c1, c2, c3] = server.demo.candidates;
+    const proctor = server.demo.staff.find((s) => s.role === 'proctor')!;
+
+    // The proctor logs in through the login page and follows the room link from the home page.
+    await page.goto(server.baseUrl + '/', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('[data-page="login"]');
+    await page.type('#login-a', proctor.username);
+    await page.type('#login-b', proctor.password);
+    await page.click('button[type="submit"]');
+    const link = await page.waitForSelector('[data-home="proctor"] a[href^="#/room/"]', { timeout: 15_000 });
+    expect(await link!.evaluate((a) => a.getAttribute('aria-label'))).toContain('Phòng 01');
+    await link!.click();
+    await page.waitForSelector('[data-page="proctor-room"] [data-link="live"]', { timeout: 15_000 });
+    expect(await page.$eval('h1', (h) => h.textContent)).toContain('Phòng 01');
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    // Every rostered candidate has a row; nobody has opened the exam yet.
+    const tickets = await page.$$eval('tbody tr', (rs) => rs.map((r) => r.getAttribute('data-ticket')));
+    expect(tickets).toEqual(server.demo.candidates.map((c) => c.ticketCode));
+    expect(await page.$$eval('tbody tr th[scope="row"]', (x) => x.length)).toBe(server.demo.candidates.length);
+    expect(await rowAttr(c1.ticketCode, 'td:nth-of-type(1)')).toBe('Chưa vào thi');
+
+    // Candidate 1 opens, starts and answers one item through the API.
+    const tok1 = await loginToken(server.baseUrl, server.demo, 'candidate', 0);
+    const view = (await call<SessionView>(tok1, 'GET', '/api/delivery/session')).json;
+    // The demo event does not require admission: the page must not offer to admit someone who has not arrived.
+    expect(view.event.requireAdmission).toBe(false);
+    expect(await page.$$(`tbody tr[data-state="not_started"] button[data-action="admit"]`)).toHaveLength(0);
+    const started = await call<SessionView>(tok1, 'POST', '/api/delivery/session/start');
+    expect(started.status).toBe(200);
+    const items = started.json.items;
+    const item = items.find((i) => i.key === 'demo-geo-capital') ?? items[0];
+    const ans = await call(tok1, 'POST', '/api/delivery/session/answers', { itemId: item.key, value: 'HN', clientSeq: 1 });
+    expect(ans.status).toBe(200);
+    const total = items.length;
+
+    // The row updates live: in progress, 1/N answered, a clock counting down, online.
+    await waitRow(c1.ticketCode, `row.dataset.state === 'in_progress' && row.querySelector('[data-progress]').textContent === arg`, `1/${total}`);
+    await waitRow(c1.ticketCode, `/^\\d+:\\d\\d$/.test(row.querySelector('[data-time-left]').textContent)`);
+    await waitRow(c1.ticketCode, `row.querySelector('[data-connection]').dataset.connection === 'online'`);
+    expect(await rowAttr(c1.ticketCode, 'td:nth-of-type(1)')).toBe('Đang làm bài');
+    const t1 = await rowAttr(c1.ticketCode, '[data-time-left]');
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(await rowAttr(c1.ticketCode, '[data-time-left]')).not.toBe(t1); // it counts down
+
+    // An incident reported by the player appears in the row and in the live log.
+    await call(tok1, 'POST', '/api/delivery/session/heartbeat', { incidents: [{ kind: 'focus_lost' }] });
+    await page.waitForFunction((tk) => document.querySelector('[data-incident-log]')?.textContent?.includes(tk), { timeout: 10_000 }, c1.ticketCode);
+    expect(await page.$eval('[data-incident-log]', (l) => l.getAttribute('aria-live'))).toBe('polite');
+    await waitRow(c1.ticketCode, `row.querySelector('[data-incidents]').dataset.incidents === '1'`);
+    expect(await rowAttr(c1.ticketCode, '[data-incidents]')).toContain('Rời khỏi trang thi');
+
+    // Pause with a reason, through the page.
+    await clickAction(c1.ticketCode, 'pause');
+    await dialogSubmit({ reason: 'Kiểm tra giấy tờ' });
+    await until('session paused on the server', async () => (await call<SessionView>(tok1, 'GET', '/api/delivery/session')).json.state === 'paused');
+    await waitRow(c1.ticketCode, `row.dataset.state === 'paused'`);
+    expect(await page.$eval('dialog[open]', () => true).catch(() => false)).toBe(false);
+    // Focus goes back to the row (the Pause button was replaced by Resume).
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-ticket'))).toBe(c1.ticketCode);
+
+    // Resume.
+    await clickAction(c1.ticketCode, 'resume');
+    const resumed = await until('session in progress again', async () => {
+      const v = (await call<SessionView>(tok1, 'GET', '/api/delivery/session')).json;
+      return v.state === 'in_progress' && v.deadline != null ? v : undefined;
+    });
+    await waitRow(c1.ticketCode, `row.dataset.state === 'in_progress' && row.querySelector('button[data-action="pause"]')`);
+
+    // A refused action is shown as an alert naming what failed (minutes 0 is refused by the API).
+    await clickAction(c1.ticketCode, 'extend');
+    await dialogSubmit({ minutes: '0' });
+    await page.waitForSelector('dialog[open] [role="alert"]');
+    const alert = await page.$eval('dialog[open] [role="alert"]', (a) => a.textContent ?? '');
+    expect(alert).toContain('Cộng giờ');
+    expect(alert).toContain(c1.ticketCode);
+
+    // Extend by 5 minutes: the server's deadline moves by 5 minutes.
+    await dialogSubmit({ minutes: '5', reason: 'Mất điện 5 phút' });
+    await until('deadline extended by 5 min', async () => {
+      const v = (await call<SessionView>(tok1, 'GET', '/api/delivery/session')).json;
+      return v.deadline != null && Math.abs(v.deadline - resumed.deadline! - 5 * 60_000) < 2000;
+    });
+
+    // A message to the candidate: their heartbeat returns it.
+    await clickAction(c1.ticketCode, 'message');
+    await dialogSubmit({ text: 'Em hãy ngồi thẳng và nhìn màn hình.' });
+    await until('message delivered with the heartbeat', async () => {
+      const hb = (await call<{ messages: { text: string }[] }>(tok1, 'POST', '/api/delivery/session/heartbeat', { messagesSince: 0 })).json;
+      return hb.messages.some((m) => m.text === 'Em hãy ngồi thẳng và nhìn màn hình.');
+    });
+
+    // Room-wide message: candidate 3 (not started) gets it too once they open the exam.
+    await page.type('#room-msg', 'Còn 10 phút.');
+    await page.click('[data-room-message] button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('[data-room-message-status] [role="status"]')?.textContent?.includes('1'), { timeout: 10_000 });
+    const tok3 = await loginToken(server.baseUrl, server.demo, 'candidate', 2);
+    await call(tok3, 'GET', '/api/delivery/session');
+    await until('room message delivered', async () => {
+      const hb = (await call<{ messages: { text: string }[] }>(tok3, 'POST', '/api/delivery/session/heartbeat', { messagesSince: 0 })).json;
+      return hb.messages.some((m) => m.text === 'Còn 10 phút.');
+    });
+
+    // Candidate 2 opens the exam but has not started: the row learns the session live and offers Admit.
+    const tok2 = await loginToken(server.baseUrl, server.demo, 'candidate', 1);
+    expect((await call<SessionView>(tok2, 'GET', '/api/delivery/session')).json.state).toBe('scheduled');
+    await call(tok2, 'POST', '/api/delivery/session/heartbeat', {});
+    await waitRow(c2.ticketCode, `row.dataset.state === 'scheduled' && row.querySelector('button[data-action="admit"]')`);
+    // Admit is offered only to scheduled sessions.
+    const admitRows = await page.$$eval('tbody tr', (rs) => rs.filter((r) => r.querySelector('button[data-action="admit"]')).map((r) => r.getAttribute('data-state')));
+    expect(new Set(admitRows)).toEqual(new Set(['scheduled']));
+    await clickAction(c2.ticketCode, 'admit');
+    await until('candidate 2 admitted on the server', async () => (await call<SessionView>(tok2, 'GET', '/api/delivery/session')).json.state === 'admitted');
+    await waitRow(c2.ticketCode, `row.dataset.state === 'admitted'`);
+
+    // Void needs a reason and the confirmation box; without the box the form is not sent.
+    await clickAction(c3.ticketCode, 'void');
+    await dialogSubmit({ reason: 'Thử hủy' });
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await call<SessionView>(tok3, 'GET', '/api/delivery/session')).json.state).toBe('scheduled');
+    await page.click('dialog[open] button[type="button"]'); // Close
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+
+    // The same document all along (live updates, no reload), and no serious accessibility violations.
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    await page.screenshot({ path: 'test-artifacts/proctor-room.png', fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // English strings, and the dialog passes axe too.
+    await page.click('header button.link');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.$eval('h1', (h) => h.textContent)).toContain('Live room');
+    await clickAction(c1.ticketCode, 'void');
+    await page.waitForSelector('dialog[open]');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('dialog[open]'));
+  });
+});
