@@ -136,14 +136,14 @@ export function ProctorRoom(props: HomeProps & { eventId: string; roomId?: strin
                 </caption>
                 <thead>
                   <tr>
-                    <th scope="col">{t('colTicket')}</th>
-                    {showRoom && <th scope="col">{t('colRoom')}</th>}
-                    <th scope="col">{t('colState')}</th>
-                    <th scope="col">{t('colProgress')}</th>
-                    <th scope="col">{t('colTimeLeft')}</th>
-                    <th scope="col">{t('colConnection')}</th>
-                    <th scope="col">{t('colIncidents')}</th>
-                    <th scope="col">{t('colActions')}</th>
+                    <th scope="col" class="c-ticket">{t('colTicket')}</th>
+                    {showRoom && <th scope="col" class="c-room">{t('colRoom')}</th>}
+                    <th scope="col" class="c-state">{t('colState')}</th>
+                    <th scope="col" class="c-progress">{t('colProgress')}</th>
+                    <th scope="col" class="c-time">{t('colTimeLeft')}</th>
+                    <th scope="col" class="c-conn">{t('colConnection')}</th>
+                    <th scope="col" class="c-inc">{t('colIncidents')}</th>
+                    <th scope="col" class="c-actions">{t('colActions')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -221,12 +221,11 @@ interface RowProps {
   lang: string;
 }
 
-const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requireAdmission, busy, onAction }: RowProps) {
+const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requireAdmission, busy, onAction, lang }: RowProps) {
   const now = nowSec ? nowSec * 1000 : Date.now() + skewMs;
   const left = timeLeft(r, now);
   const conn = connection(r, now);
   const ago = r.lastSeenAt != null ? Math.max(0, Math.round((now - r.lastSeenAt) / 1000)) : null;
-  const who = r.ticketCode;
   return (
     <tr data-row={r.candidateId} data-ticket={r.ticketCode} data-state={r.state}>
       <th scope="row">{r.ticketCode}</th>
@@ -245,20 +244,37 @@ const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requir
           </>
         )}
       </td>
-      <td data-incidents={r.incidents.length}>
-        {r.incidents.length ? (
-          <>
-            <strong>{r.incidents.length}</strong>
-            <ul class="incidents">
-              {r.incidents.slice(0, 2).map((i) => (
-                <li key={`${i.at}${i.kind}`}><time>{clock(i.at)}</time> {kindLabel(i.kind)}{i.note ? `: ${i.note}` : ''}</li>
-              ))}
-            </ul>
-          </>
-        ) : '0'}
-      </td>
-      <td>
-        <div class="row-actions">
+      <Incidents incidents={r.incidents} lang={lang} />
+      <RowActions row={r} requireAdmission={requireAdmission} busy={busy} onAction={onAction} lang={lang} />
+    </tr>
+  );
+});
+
+// The cells below change only with the row, not with the ticking clock: memoised apart so a
+// second's tick re-renders two small cells per row, not the buttons and the incident list.
+
+const Incidents = memo(function Incidents({ incidents }: { incidents: Row['incidents']; lang: string }) {
+  return (
+    <td data-incidents={incidents.length}>
+      {incidents.length ? (
+        <>
+          <strong>{incidents.length}</strong>
+          <ul class="incidents">
+            {incidents.slice(0, 2).map((i) => (
+              <li key={`${i.at}${i.kind}`}><time>{clock(i.at)}</time> {kindLabel(i.kind)}{i.note ? `: ${i.note}` : ''}</li>
+            ))}
+          </ul>
+        </>
+      ) : '0'}
+    </td>
+  );
+});
+
+const RowActions = memo(function RowActions({ row: r, requireAdmission, busy, onAction }: Pick<RowProps, 'row' | 'requireAdmission' | 'busy' | 'onAction' | 'lang'>) {
+  const who = r.ticketCode;
+  return (
+    <td>
+      <div class="row-actions">
         {actionsFor(r, requireAdmission).map((a) => (
           <button
             // Pause and Resume share one slot (one DOM button), so focus stays on it across the change.
@@ -273,9 +289,8 @@ const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requir
             {actionLabel(a)}
           </button>
         ))}
-        </div>
-      </td>
-    </tr>
+      </div>
+    </td>
   );
 });
 
@@ -362,17 +377,19 @@ function ActionDialog({ row, action, run, onClose }: { row: Row; action: Action;
 
 /** Room-wide message box (one room, or every room of the view). */
 function RoomMessage({ eventId, roomId }: { eventId: string; roomId?: string }) {
-  const [text, setText] = useState('');
   const [msg, setMsg] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
   const [busy, setBusy] = useState(false);
   const send = async (e: Event) => {
     e.preventDefault();
-    if (!text.trim()) return;
+    // Uncontrolled field: the page re-renders every second, the text is read once, here.
+    const form = e.target as HTMLFormElement;
+    const text = String(new FormData(form).get('text') ?? '').trim();
+    if (!text) return;
     setBusy(true);
     try {
-      const r = await api<{ sent: number }>('POST', `/api/proctor/events/${encodeURIComponent(eventId)}/message`, { text: text.trim(), ...(roomId ? { roomId } : {}) });
+      const r = await api<{ sent: number }>('POST', `/api/proctor/events/${encodeURIComponent(eventId)}/message`, { text, ...(roomId ? { roomId } : {}) });
       setMsg({ kind: 'ok', text: t('messageSent', { n: r.sent }) });
-      setText('');
+      form.reset();
     } catch (err) {
       setMsg({ kind: 'error', text: t('actionFailed', { action: t('roomMessage'), who: roomId ?? t('allMyRooms'), msg: err instanceof ApiError ? err.message : String(err) }) });
     } finally {
@@ -384,7 +401,7 @@ function RoomMessage({ eventId, roomId }: { eventId: string; roomId?: string }) 
       <h2 id="room-msg-h">{t('roomMessage')}</h2>
       <form onSubmit={send} data-room-message>
         <label for="room-msg">{t('messageText')}</label>
-        <textarea id="room-msg" rows={2} maxLength={1000} required value={text} aria-describedby="room-msg-help" onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+        <textarea id="room-msg" name="text" rows={2} maxLength={1000} required aria-describedby="room-msg-help" />
         <p id="room-msg-help" class="muted small">{t('roomMessageHelp')}</p>
         <button type="submit" disabled={busy}>{t('send')}</button>
       </form>

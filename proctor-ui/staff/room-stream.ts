@@ -137,10 +137,31 @@ export function useRoomStream(eventId: string, roomId?: string) {
       }
     }, 5000);
 
+    // The browser knows before the stream does (a dead Wi-Fi can leave the socket open for
+    // minutes): say so at once, and reconnect as soon as the network is back.
+    const offline = () => {
+      setLink('reconnecting');
+      es?.close();
+      es = null;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+    };
+    const online = () => {
+      retryMs = 1000;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      es?.close();
+      connect();
+    };
+    addEventListener('offline', offline);
+    addEventListener('online', online);
+
     setLink('connecting');
     connect();
     return () => {
       closed = true;
+      removeEventListener('offline', offline);
+      removeEventListener('online', online);
       es?.close();
       clearInterval(watchdog);
       clearTimeout(retryTimer);
