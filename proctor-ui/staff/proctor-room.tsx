@@ -233,14 +233,14 @@ const RoomRow = memo(function RoomRow({ row: r, nowSec, skewMs, roomName, requir
       <td><span class={`st st-${r.state}`}>{stateLabel(r.state)}</span></td>
       <td class="num" data-progress>{r.sessionId && r.total ? `${r.answered}/${r.total}` : '—'}</td>
       <td class="num" data-time-left>
-        {left != null ? formatDuration(left) : r.state === 'in_progress' ? t('noTimeLimit') : '—'}
+        <span class="tick">{left != null ? formatDuration(left) : r.state === 'in_progress' ? t('noTimeLimit') : '—'}</span>
         {r.state === 'paused' && <span class="muted"> {t('clockStopped')}</span>}
       </td>
       <td data-connection={conn}>
         {conn === 'none' ? '—' : (
           <>
             <span class={`net net-${conn}`}>{t(`net_${conn}` as MessageKey)}</span>
-            {ago != null && <span class="muted small"> · {ago < 120 ? t('secondsAgo', { s: ago }) : t('minutesAgo', { m: Math.floor(ago / 60) })}</span>}
+            {ago != null && <span class="tick muted small">{ago < 120 ? t('secondsAgo', { s: ago }) : t('minutesAgo', { m: Math.floor(ago / 60) })}</span>}
           </>
         )}
       </td>
