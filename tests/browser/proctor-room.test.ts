@@ -250,6 +250,45 @@ describe('proctor live room in Chromium', () => {
     await waitRow(c2.ticketCode, `row.dataset.state === 'in_progress' && /^\\d+:\\d\\d$/.test(row.querySelector('[data-time-left]').textContent)`);
    }, 120_000);
 
+  it('admits a rostered candidate before they open the exam, on an event that requires admission', async () => {
+    // An admission event set up through the API: the demo test, one room watched by the demo proctor, two demo candidates.
+    const author = await loginToken(server.baseUrl, server.demo, 'author');
+    const proctorTok = await loginToken(server.baseUrl, server.demo, 'proctor');
+    const proctorId = (await call<{ principal: { userId: string } }>(proctorTok, 'GET', '/api/auth/me')).json.principal.userId;
+    const demo = (await call<{ events: { id: string; code: string; testId: string }[] }>(author, 'GET', '/api/exam-events')).json.events.find((e) => e.code === 'DEMO-2026')!;
+    const roster = (await call<{ roster: { candidateId: string }[] }>(author, 'GET', `/api/exam-events/${demo.id}/roster`)).json.roster;
+    const now = Date.now();
+    const ev = await call<{ id: string }>(author, 'POST', '/api/exam-events', { code: 'ADM-2026', title: 'Admission test', testId: demo.testId, opensAt: now - 3600_000, closesAt: now + 86_400_000, settings: { requireAdmission: true, timeLimitMinutes: 30 } });
+    expect(ev.status).toBe(201);
+    const room = await call<{ id: string }>(author, 'POST', `/api/exam-events/${ev.json.id}/rooms`, { name: 'Phòng A', proctorIds: [proctorId] });
+    expect(room.status).toBe(201);
+    const csv = `candidate_id,ticket_code,room\n${roster[3].candidateId},ADM-001,Phòng A\n${roster[4].candidateId},ADM-002,Phòng A\n`;
+    const imported = await call<{ tickets: { ticketCode: string; pin: string }[] }>(author, 'POST', `/api/exam-events/${ev.json.id}/roster`, { csv });
+    expect(imported.status).toBe(200);
+    expect((await call(author, 'POST', `/api/exam-events/${ev.json.id}/publish`)).status).toBe(200);
+
+    await page.evaluate((h) => (location.hash = h), `#/room/${ev.json.id}/${room.json.id}`);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2 && document.querySelector('[data-link="live"]'), { timeout: 15_000 });
+    // Nobody has arrived, and both may be admitted in advance.
+    expect(await page.$$eval('tbody tr', (rs) => rs.map((r) => [r.getAttribute('data-state'), !!r.querySelector('button[data-action="admit"]')]))).toEqual([['not_started', true], ['not_started', true]]);
+    await clickAction('ADM-001', 'admit');
+    await waitRow('ADM-001', `row.dataset.state === 'admitted'`);
+
+    // On the server: ADM-001 was admitted before arriving and can start; ADM-002 must wait.
+    const login = async (ticketCode: string) => {
+      const pin = imported.json.tickets.find((t) => t.ticketCode === ticketCode)!.pin;
+      const r = await fetch(server.baseUrl + '/api/auth/candidate-login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticketCode, pin, bearer: true }) });
+      return ((await r.json()) as { token: string }).token;
+    };
+    const a1 = await login('ADM-001');
+    expect((await call<SessionView>(a1, 'GET', '/api/delivery/session')).json.state).toBe('admitted');
+    expect((await call<SessionView>(a1, 'POST', '/api/delivery/session/start')).json.state).toBe('in_progress');
+    const a2 = await login('ADM-002');
+    const refused = await call<{ error: { code: string } }>(a2, 'POST', '/api/delivery/session/start');
+    expect([refused.status, refused.json.error.code]).toEqual([409, 'not_admitted']);
+    await waitRow('ADM-001', `row.dataset.state === 'in_progress'`);
+  });
+
   it('stays responsive with an event of 500 candidates (synthetic snapshot served to the page)', async () => {
     // The page's own requests for event BIG are answered here: 500 candidates in two rooms, all writing.
     const now = Date.now();
