@@ -75,7 +75,8 @@ function App() {
   const common = { who, onLogout: logout, onLangChange: refresh };
   const room = /^#\/room\/([^/]+)(?:\/([^/]+))?$/.exec(hash);
   if (room && (principal.role === 'proctor' || principal.role === 'admin' || principal.role === 'author')) {
-    return <ProctorRoom {...common} eventId={decodeURIComponent(room[1])} roomId={room[2] ? decodeURIComponent(room[2]) : undefined} />;
+    // Keyed by the route: another room is a fresh page (no stale alerts, filters or dialogs).
+    return <ProctorRoom key={hash} {...common} eventId={decodeURIComponent(room[1])} roomId={room[2] ? decodeURIComponent(room[2]) : undefined} />;
   }
   switch (principal.role) {
     case 'admin':
