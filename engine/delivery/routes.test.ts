@@ -200,6 +200,10 @@ describe.each(dialects)('delivery API on $name', ({ url: makeUrl, drop }) => {
     expect(r.status).toBe(200);
     expect(r.json.state).toBe('paused');
     await until(/"to":"paused"/);
+    // the snapshot gives a paused session's frozen time left (no running deadline)
+    const pausedRow = (await h.call('GET', `/api/proctor/events/${demo.id}/room`, { token: proctor })).json.candidates.find((x: { sessionId: string }) => x.sessionId === s2.sessionId);
+    expect(pausedRow).toMatchObject({ state: 'paused', deadline: null });
+    expect(pausedRow.remainingMs).toBeGreaterThan(29 * 60_000);
     r = await h.call('POST', `/api/proctor/sessions/${s2.sessionId}/extend`, { token: proctor, body: { minutes: 5, reason: 'noise' } });
     expect(r.status).toBe(200);
     await until(/event: time.extended/);

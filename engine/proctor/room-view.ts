@@ -61,7 +61,8 @@ export class RoomView {
         answered: s ? answered.get(s.id) ?? 0 : 0,
         total: Array.isArray(s?.itemOrder) ? (s!.itemOrder as unknown[]).length : 0,
         deadline,
-        remainingMs: s?.state === 'in_progress' ? remainingMs(deadline, now) : null,
+        // A paused session has no running deadline; its frozen time left comes from its clock.
+        remainingMs: s?.state === 'in_progress' ? remainingMs(deadline, now) : s?.state === 'paused' ? (await this.svc.timeLeft(s)).remainingMs : null,
         lastSeenAt: s?.lastSeenAt ?? null,
         incidents: s ? incBySession.get(s.id) ?? [] : [],
         accommodations: r.accommodations ?? null,

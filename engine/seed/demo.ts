@@ -102,7 +102,7 @@ export async function seedDemo(store: Store, audit: AuditService, secret: Buffer
       opensAt: now - 3600_000,
       closesAt: now + 30 * 24 * 3600_000,
       status: 'published',
-      settings: { durationSeconds: 1800, showResult: true },
+      settings: { durationSeconds: 1800, showResults: 'score' },
       createdBy: users.author,
       publishedAt: now,
     });

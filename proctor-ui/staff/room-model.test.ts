@@ -40,6 +40,11 @@ describe('room model', () => {
     expect(r.state.rows[0].pausedRemainingMs).toBeNull();
   });
 
+  it('a session already paused in the snapshot shows the frozen time left the server gives', () => {
+    const st = fromSnapshot(snap([cand(1, { sessionId: 's1', state: 'paused', deadline: null, remainingMs: 420_000 })]), 1_000_000);
+    expect(timeLeft(st.rows[0], 5_000_000)).toBe(420_000);
+  });
+
   it('an extension while running moves the deadline', () => {
     const st = fromSnapshot(snap([cand(1, { sessionId: 's1', state: 'in_progress', deadline: 2_000_000 })]), 0);
     const next = applyEvent(st, { eventId: 'e1', sessionId: 's1', type: 'time.extended', at: 1, data: { candidateId: 'c1', minutes: 5, deadlineAt: 2_300_000 } }).state;

@@ -38,7 +38,7 @@ export interface StreamEvent {
 }
 
 export interface Row extends RoomCandidate {
-  /** Time left frozen at the moment of a pause seen live (the snapshot gives none while paused). */
+  /** Time left frozen by a pause (from the snapshot, or from the moment a pause was seen live). */
   pausedRemainingMs: number | null;
 }
 
@@ -60,7 +60,7 @@ export const FINAL_STATES = new Set(['submitted', 'timed_out', 'voided', 'scored
 
 export function fromSnapshot(s: RoomSnapshot, clientNow: number): RoomState {
   const rows = s.candidates
-    .map((c) => ({ ...c, incidents: [...c.incidents].sort((a, b) => b.at - a.at), pausedRemainingMs: null }))
+    .map((c) => ({ ...c, incidents: [...c.incidents].sort((a, b) => b.at - a.at), pausedRemainingMs: c.state === 'paused' ? c.remainingMs : null }))
     .sort((a, b) => a.ticketCode.localeCompare(b.ticketCode, undefined, { numeric: true }));
   return withIndex({ eventId: s.eventId, rooms: s.rooms, rows, index: new Map(), bySession: new Map(), skewMs: s.serverNow - clientNow });
 }
