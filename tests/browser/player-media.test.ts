@@ -6,52 +6,36 @@
  * "Check answer"; a normal exam has no button and its feedback route answers 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { launchChromium } from '../support/chromium.ts';
-import { startAssayServer, type StartedServer } from '../support/server.ts';
-import { openStore, type Store } from '../../engine/store/index.ts';
-import { hashPin } from '../../engine/auth/secrets.ts';
+import type { StartedServer } from '../support/server.ts';
+import { logIn, openLogin, screenshotAndAxe as axe, startPlayerEnv, type PlayerEnv } from '../support/player.ts';
+import type { Store } from '../../engine/store/index.ts';
 import { seedEvent, seedMediaExam, type MediaExam } from '../../fixtures/player/practice-media.ts';
 import { zipFixture } from '../../fixtures/packages/build.ts';
 import { validatePackage } from '../../item-bank/validate/index.ts';
 import { importValidated } from '../../engine/itembank/service.ts';
-import { seriousAxeViolations } from '../support/axe.ts';
 
-const SECRET = 'player-media-secret-0123456789abcdef0123456789';
-const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
+let env: PlayerEnv;
 let server: StartedServer;
 let browser: Browser;
 let store: Store;
+let pinHash: PlayerEnv['pinHash'];
 let practice: MediaExam;
 let normal: MediaExam;
 
 beforeAll(async () => {
-  mkdirSync('test-artifacts', { recursive: true });
-  [server, browser] = await Promise.all([startAssayServer({ env: { ASSAY_SECRET: SECRET } }), launchChromium()]);
-  store = await openStore(`sqlite:${join(server.dataDir, 'assay.db')}`);
+  env = await startPlayerEnv('player-media-secret-0123456789abcdef0123456789');
+  ({ server, browser, store, pinHash } = env);
   practice = await seedMediaExam(store as never, pinHash, { practice: true });
   normal = await seedMediaExam(store as never, pinHash, { practice: false });
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await store?.close?.();
-  await server?.stop();
+  await env?.stop();
 });
 
-/** A screenshot, then axe-core: no serious or critical violations. */
-async function axe(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-artifacts/player-${name}.png`, fullPage: true });
-  expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
-}
-
 async function enter(page: Page, exam: Pick<MediaExam, 'candidate'>, first = 'listen-map'): Promise<void> {
-  await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
-  await page.waitForSelector('[data-page="player-login"]');
-  await page.type('#ticket', exam.candidate.ticketCode);
-  await page.type('#pin', exam.candidate.pin);
-  await page.keyboard.press('Enter');
+  await openLogin(page, server.baseUrl);
+  await logIn(page, exam.candidate);
   // A session started by an earlier test resumes straight into the exam.
   await page.waitForSelector('#start, [data-item] .item-body', { timeout: 15_000 });
   if (await page.$('#start')) await page.click('#start');

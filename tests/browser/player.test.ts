@@ -6,25 +6,23 @@
  * check they are exactly what was entered. axe-core on every page; screenshots in test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
-import { launchChromium } from '../support/chromium.ts';
-import { startAssayServer, type StartedServer } from '../support/server.ts';
-import { openStore, type Store } from '../../engine/store/index.ts';
+import type { StartedServer } from '../support/server.ts';
+import { logIn, openLogin, screenshotAndAxe as axe, startPlayerEnv, type PlayerEnv } from '../support/player.ts';
+import type { Store } from '../../engine/store/index.ts';
 import { itemSeed, latestByItem } from '../../engine/delivery/scoring.ts';
-import { hashPin } from '../../engine/auth/secrets.ts';
 import { playerItemXml, seedPlayerExam, type PlayerExam } from '../../fixtures/player/exam.ts';
 import { candidateView, parseItem } from '../../item-bank/index.ts';
 import { seedFromText } from '../../engine/delivery/rng.ts';
-import { seriousAxeViolations } from '../support/axe.ts';
 
-const pinHash = (ticket: string, pin: string) => hashPin(Buffer.from(SECRET, 'utf8'), ticket, pin);
-const SECRET = 'player-test-secret-0123456789abcdef0123456789';
+let env: PlayerEnv;
 let server: StartedServer;
 let browser: Browser;
 let store: Store;
+let pinHash: PlayerEnv['pinHash'];
 let exam: PlayerExam;
 /**
  * The whole-exam test's candidate: the server delivers their `order` item already in ORDER —
@@ -45,9 +43,8 @@ function deliveredOrder(eventId: string, candidateId: string, item: string): str
 }
 
 beforeAll(async () => {
-  mkdirSync('test-artifacts', { recursive: true });
-  [server, browser] = await Promise.all([startAssayServer({ env: { ASSAY_SECRET: SECRET } }), launchChromium()]);
-  store = await openStore(`sqlite:${join(server.dataDir, 'assay.db')}`);
+  env = await startPlayerEnv('player-test-secret-0123456789abcdef0123456789');
+  ({ server, browser, store, pinHash } = env);
   // 1 session in 24 gets the four-entry `order` item already in the wanted order; the
   // whole-exam test always takes such a candidate (with 400 on the roster, none fits about once
   // in 20 million).
@@ -57,16 +54,8 @@ beforeAll(async () => {
   sorted = fit;
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await store?.close?.();
-  await server?.stop();
+  await env?.stop();
 });
-
-/** A screenshot, then axe-core: no serious or critical violations. */
-async function axe(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-artifacts/player-${name}.png`, fullPage: true });
-  expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
-}
 
 async function open(page: Page, key: string): Promise<void> {
   await page.click(`[data-nav="${key}"]`);
@@ -103,13 +92,10 @@ describe('candidate player in Chromium', () => {
     const expected: Record<string, Record<string, unknown>> = {};
     try {
       const c = sorted;
-      await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
-      await page.waitForSelector('[data-page="player-login"]');
+      await openLogin(page, server.baseUrl);
       expect(await page.$eval('html', (h) => h.lang)).toBe('vi');
       await axe(page, 'login');
-      await page.type('#ticket', c.ticketCode);
-      await page.type('#pin', c.pin);
-      await page.keyboard.press('Enter');
+      await logIn(page, c);
       await page.waitForSelector('[data-page="lobby"]', { timeout: 15_000 });
       expect(await page.$eval('main', (m) => m.textContent)).toContain(exam.code);
       await axe(page, 'lobby');
@@ -296,11 +282,8 @@ describe('candidate player in Chromium', () => {
       const other = await browser.createBrowserContext();
       try {
         const p2 = await other.newPage();
-        await p2.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
-        await p2.waitForSelector('#ticket');
-        await p2.type('#ticket', c.ticketCode);
-        await p2.type('#pin', c.pin);
-        await p2.keyboard.press('Enter');
+        await openLogin(p2, server.baseUrl);
+        await logIn(p2, c);
         await p2.waitForSelector('[data-item] .item-body', { timeout: 15_000 });
         await p2.waitForSelector('[data-item="extended-text"] textarea', { timeout: 15_000 });
         await p2.waitForFunction((v) => (document.querySelector('[data-item="extended-text"] textarea') as HTMLTextAreaElement | null)?.value === v, { timeout: 10_000 }, expected['extended-text']!.RESPONSE);
@@ -352,13 +335,10 @@ describe('candidate player in Chromium', () => {
     const page = await ctx.newPage();
     try {
       const c = exam.candidates[1]!;
-      await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
-      await page.waitForSelector('[data-page="player-login"]');
+      await openLogin(page, server.baseUrl);
       await page.click('button[lang="en"]');
       await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'Exam login');
-      await page.type('#ticket', c.ticketCode);
-      await page.type('#pin', c.pin);
-      await page.keyboard.press('Enter');
+      await logIn(page, c);
       await page.waitForSelector('#start');
       await page.click('#start');
       await page.waitForSelector('[data-item] .item-body', { timeout: 15_000 });
@@ -409,11 +389,8 @@ describe('candidate player in Chromium', () => {
     const page = await ctx.newPage();
     try {
       const c = lin.candidates[0]!;
-      await page.goto(server.baseUrl + '/candidate/', { waitUntil: 'networkidle0' });
-      await page.waitForSelector('#ticket');
-      await page.type('#ticket', c.ticketCode);
-      await page.type('#pin', c.pin);
-      await page.keyboard.press('Enter');
+      await openLogin(page, server.baseUrl);
+      await logIn(page, c);
       await page.waitForSelector('#start');
       await page.click('#start');
       await page.waitForSelector('[data-page="waiting"]', { timeout: 10_000 });
