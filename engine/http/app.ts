@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } 
   // Unknown API paths are JSON 404s, never the UI page.
   app.all('/api/*', noRoute);
   mountUi(app, config.uiDir);
-  app.notFound(noRoute);
+  app.notFound((c) => uiPage(c, config.uiDir) ?? noRoute(c));
   app.onError((err, c) => errorResponse(err, c));
   return app;
 }
@@ -167,23 +167,40 @@ function swaggerDist(): string | undefined {
 /**
  * Static UI: `/assets/*` and each app's index.html. `/` is the staff app; `/<app>/` serves
  * `<uiDir>/<app>/index.html` when that app was built (candidate, counsellor, ...), else the
- * staff app, which renders a minimal page for the role.
+ * staff app, which renders a minimal page for the role (see `uiPage`).
  */
 function mountUi(app: OpenAPIHono<AppEnv>, uiDir: string): void {
   const root = relative(process.cwd(), uiDir) || '.';
   app.use('/assets/*', serveStatic({ root }));
-  const page = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
-  const html = (c: Context<AppEnv>, file: string) => {
-    const body = page(file) ?? page(join(uiDir, 'index.html'));
-    if (!body) return c.text('The UI is not built: run `npm run build:ui` (npm start does it for you).', 503);
-    c.header('Cache-Control', 'no-cache');
-    // The apps are same-origin bundles: nothing inline, nothing from elsewhere.
-    c.header('Content-Security-Policy', UI_CSP);
-    return c.html(body);
-  };
-  app.get('/', (c) => html(c, join(uiDir, 'index.html')));
-  app.get('/:app{[a-z][a-z0-9-]*}/*', (c) => html(c, join(uiDir, c.req.param('app'), 'index.html')));
-  app.get('/:app{[a-z][a-z0-9-]*}', (c) => c.redirect(`/${c.req.param('app')}/`));
+  app.get('/', (c) => uiHtml(c, uiDir, join(uiDir, 'index.html')));
+}
+
+/** `/<app>` or `/<app>/...`: the UI apps' paths (the name of the app is group 1). */
+const UI_APP_PATH = /^\/([a-z][a-z0-9-]*)(\/.*)?$/;
+
+/**
+ * The UI apps' pages, served from the not-found handler instead of a `/:app/*` route: a
+ * parameter route at the root cannot live beside the other parameter routes in hono's
+ * RegExpRouter (it throws UnsupportedPathError when the matcher is built), so SmartRouter
+ * silently fell back to the slower TrieRouter for EVERY request. app.test.ts checks the router.
+ */
+function uiPage(c: Context<AppEnv>, uiDir: string): Response | undefined {
+  const method = c.req.method;
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const m = UI_APP_PATH.exec(c.req.path);
+  if (!m) return undefined;
+  if (m[2] === undefined) return c.redirect(`/${m[1]}/`);
+  return uiHtml(c, uiDir, join(uiDir, m[1]!, 'index.html'));
+}
+
+function uiHtml(c: Context<AppEnv>, uiDir: string, file: string): Response {
+  const page = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : undefined);
+  const body = page(file) ?? page(join(uiDir, 'index.html'));
+  if (!body) return c.text('The UI is not built: run `npm run build:ui` (npm start does it for you).', 503);
+  c.header('Cache-Control', 'no-cache');
+  // The apps are same-origin bundles: nothing inline, nothing from elsewhere.
+  c.header('Content-Security-Policy', UI_CSP);
+  return c.html(body);
 }
 
 /** The ONE place where errors become responses. */
