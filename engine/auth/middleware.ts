@@ -22,7 +22,7 @@ export const CSRF_HEADER = 'X-CSRF-Token';
  * The session of a request from its Authorization and Cookie headers (undefined = none).
  * Shared by the hono middleware below and the answer fast path (engine/http/fast-path.ts).
  */
-export function authenticate(auth: AuthService, authorization: string | undefined, cookieHeader: string | undefined): Promise<AuthState | undefined> | undefined {
+export function authenticate(auth: AuthService, authorization: string | undefined, cookieHeader: string | undefined): AuthState | undefined | Promise<AuthState | undefined> {
   if (authorization && BEARER.test(authorization)) return auth.resolve(authorization.replace(BEARER, '').trim(), 'bearer');
   const cookie = cookieHeader ? parseCookie(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE] : undefined;
   return cookie ? auth.resolve(cookie, 'cookie') : undefined;

@@ -94,7 +94,8 @@ export class FastPath {
     try {
       // The order of the hono chain: body limit, session, CSRF, roles, body, validation, handler.
       const limit = bodyLimitOf('POST', h['content-type'], h['content-length'], one(h['transfer-encoding']), deps.config);
-      const auth = await authenticate(deps.auth, h.authorization, h.cookie);
+      let auth = authenticate(deps.auth, h.authorization, h.cookie);
+      if (auth instanceof Promise) auth = await auth;
       checkCsrf('POST', auth, (name) => one(h[name]), () => h.host ?? '');
       checkRoles(route.roles, auth, 'POST', route.path);
       const raw = await readBody(req, limit);
