@@ -46,6 +46,33 @@ const AnswerSchema = z
   })
   .openapi('Answer');
 
+/**
+ * True when zod would return an answer body unchanged (all fields valid, no other keys): the
+ * fast path then skips zod (about 2% of an answer's CPU). False means "ask zod", never
+ * "invalid", so refusals always carry zod's messages. answer-body.test.ts checks the two agree.
+ */
+export function isPlainAnswer(b: unknown): boolean {
+  if (typeof b !== 'object' || b === null || Array.isArray(b)) return false;
+  const a = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in a) {
+    if (k !== 'itemId' && k !== 'responseId' && k !== 'value' && k !== 'clientSeq') return false;
+    keys++;
+  }
+  const { itemId, responseId, clientSeq } = a;
+  return (
+    keys >= 3 && 'value' in a &&
+    typeof itemId === 'string' && itemId.length >= 1 && itemId.length <= 200 &&
+    typeof clientSeq === 'number' && Number.isInteger(clientSeq) && clientSeq >= 0 && clientSeq <= 2_147_483_647 &&
+    (responseId === undefined ? !('responseId' in a) : responseId === null || (typeof responseId === 'string' && responseId.length >= 1 && responseId.length <= 200))
+  );
+}
+
+/** A heartbeat without incidents or messages (the common beat). */
+export const isPlainBeat = (b: unknown): boolean => typeof b === 'object' && b !== null && !Array.isArray(b) && Object.keys(b).length === 0;
+
+export { AnswerSchema, HeartbeatSchema };
+
 const AckSchema = z
   .object({
     itemId: z.string(),
@@ -221,7 +248,7 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
       return { ack: acks[0]!, serverNow: now, remainingMs: session.deadlineAt != null ? Math.max(0, session.deadlineAt - now) : null };
     });
   app.openapi(postAnswer, async (c) => c.json((await answerOne(candidateOf(c), c.req.valid('json'))) as never, 200));
-  deps.fast.add(postAnswer, (auth, a) => answerOne(asCandidate(auth.principal), a));
+  deps.fast.add(postAnswer, (auth, a) => answerOne(asCandidate(auth.principal), a), { plain: isPlainAnswer });
 
   app.openapi(postBatch, async (c) =>
     wrap(async () => {
@@ -241,7 +268,7 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
       return { state: s.state, serverNow: now, deadline: v?.deadline ?? s.deadlineAt, remainingMs: v?.remainingMs ?? null, messages: list };
     });
   app.openapi(heartbeat, async (c) => c.json((await beat(candidateOf(c), c.req.valid('json'))) as never, 200));
-  deps.fast.add(heartbeat, (auth, b) => beat(asCandidate(auth.principal), b));
+  deps.fast.add(heartbeat, (auth, b) => beat(asCandidate(auth.principal), b), { plain: isPlainBeat });
 
   app.openapi(navigate, async (c) => wrap(async () => c.json((await svc.view(await svc.navigate(candidateOf(c), c.req.valid('json').to))) as never, 200)));
   app.openapi(submit, async (c) => wrap(async () => c.json((await svc.view(await svc.submit(candidateOf(c)))) as never, 200)));

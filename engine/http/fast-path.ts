@@ -33,6 +33,7 @@ interface FastRoute {
   path: string;
   roles: RouteRoles;
   schema: z.ZodType;
+  plain?: (body: unknown) => boolean;
   handle: (auth: AuthState, body: never) => Promise<unknown>;
 }
 
@@ -60,12 +61,19 @@ export class FastPath {
   /**
    * Serves a POST route declared with defineRoute (and registered on hono as usual) here too,
    * with the same handler. `handle` gets the checked session and the validated body.
+   * `plain` (optional) is a cheap check that the body is already exactly what the schema would
+   * return (every field valid, no unknown keys): then zod is skipped. It may say false for any
+   * body; zod then decides, so error messages are zod's (naming the field) either way.
    */
-  add<R extends DeclaredRoute>(route: R, handle: (auth: AuthState, body: z.infer<NonNullable<NonNullable<R['request']>['body']>['content'] extends Record<string, { schema: infer S extends z.ZodType }> ? S : never>) => Promise<unknown>): void {
+  add<R extends DeclaredRoute>(
+    route: R,
+    handle: (auth: AuthState, body: z.infer<NonNullable<NonNullable<R['request']>['body']>['content'] extends Record<string, { schema: infer S extends z.ZodType }> ? S : never>) => Promise<unknown>,
+    opts: { plain?: (body: unknown) => boolean } = {},
+  ): void {
     const schema = route.request?.body?.content?.['application/json']?.schema as z.ZodType | undefined;
     const roles = rolesOf(route);
     if (route.method !== 'post' || !schema || !roles || route.path.includes('{')) throw new Error(`fast path: ${route.method} ${route.path} is not a POST route with a JSON body declared by defineRoute`);
-    this.routes.set(route.path, { path: route.path, roles, schema, handle: handle as FastRoute['handle'] });
+    this.routes.set(route.path, { path: route.path, roles, schema, plain: opts.plain, handle: handle as FastRoute['handle'] });
   }
 
   get paths(): string[] {
@@ -106,9 +114,12 @@ export class FastPath {
       } catch {
         throw malformedJson();
       }
-      const parsed = route.schema.safeParse(body);
-      if (!parsed.success) throw validationFailed('json', parsed.error.issues);
-      json = JSON.stringify(await route.handle(auth!, parsed.data as never));
+      if (!route.plain?.(body)) {
+        const parsed = route.schema.safeParse(body);
+        if (!parsed.success) throw validationFailed('json', parsed.error.issues);
+        body = parsed.data;
+      }
+      json = JSON.stringify(await route.handle(auth!, body as never));
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       const r = errorReply(err, reqId);
