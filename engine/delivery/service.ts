@@ -439,7 +439,9 @@ export class DeliveryService {
       if (step.kind !== 'item') throw new Conflict('the adaptive test stopped before its first item (empty pool?)', { reason: step.reason }, 'cat_stopped');
       first = { index: plan.items.findIndex((x) => x.key === step.itemId), trace: [{ itemId: null, category: null, theta: step.theta, se: step.se }] };
     }
+    let fresh = false;
     s = await this.transition(s.id, 'start', `candidate:${p.candidateId}`, (cur, t) => {
+      fresh = cur.startedAt == null;
       const nav = first ? { position: first.index, attempts: {}, visited: [plan.items[first.index]!.key] } : startState(plan, evaluate);
       const clock: SessionClock = { startedAt: t, pausedAt: null, pausedMs: 0, extensionMs: cur.extensionMs };
       const scopes = this.enter(plan, { ...cur, ...clock, data: { ...dataOf(cur), scopes: [] } as unknown as Json } as ExamSession, nav.position, t);
@@ -453,6 +455,9 @@ export class DeliveryService {
         data: { ...dataOf(cur), scopes } as unknown as Json,
       };
     });
+    // Started here and now: nothing can have been answered yet, so the progress count needs
+    // no read of earlier answers (noteAnswered).
+    if (fresh && !this.answered.has(s.id)) this.answered.set(s.id, new Set());
     return s;
   }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from './testing.ts';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
+import { deliveryRuntime } from '../delivery/runtime.ts';
 
 const dialects = [
   { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-fast-')), 'a.db')}`, drop: async (_: string) => {} },
@@ -112,6 +113,18 @@ describe.each(dialects)('answer fast path on $name', ({ url: makeUrl, drop }) =>
     const rows = await h.store.responses.history(s2.json.sessionId);
     expect(rows.filter((r) => r.clientSeq === 7).length).toBe(1);
     expect((await h.store.responses.history(s1.json.sessionId)).some((r) => r.clientSeq === 7)).toBe(false);
+  });
+
+  it('heartbeats and answers served by the fast path record last-seen times', async () => {
+    const svc = deliveryRuntime(h.deps).service;
+    const before = Date.now();
+    expect((await h.call('POST', BEAT, { token: cand, body: {} })).status).toBe(200);
+    expect((await h.call('POST', ANSWERS, { token: cand2, body: { itemId: item, value: null, clientSeq: 9 } })).status).toBe(200);
+    await svc.flushSeen();
+    for (const t of [cand, cand2]) {
+      const id = (await h.call('GET', '/api/delivery/session', { token: t })).json.sessionId as string;
+      expect((await h.store.sessions.get(id))!.lastSeenAt).toBeGreaterThanOrEqual(before);
+    }
   });
 
   it('counts fast-path requests in /metrics under the route pattern', async () => {
