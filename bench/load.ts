@@ -342,6 +342,13 @@ export async function prepareDb(kind: 'sqlite' | 'postgres'): Promise<PreparedDb
     url: u.toString(),
     dataDir,
     cleanup: async () => {
+      // On a server given by DATABASE_URL (shared, kept running) drop the bench's own database;
+      // before, every run left one behind. An embedded server is thrown away whole.
+      if (process.env.DATABASE_URL) {
+        const d = new pgmod.Client({ connectionString: admin });
+        await d.connect().then(() => d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
+        await d.end().catch(() => undefined);
+      }
       await stop().catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -3,7 +3,8 @@
  * database, build the app, listen, and shut down gracefully (stop accepting, finish requests,
  * flush the audit log, close the store).
  */
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import { ensureSecret, loadConfig, ConfigError, type Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { openStore, StoreUrlError } from './store/index.ts';
@@ -55,8 +56,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    // The answer fast path (engine/http/fast-path.ts) in front of hono's node adapter.
+    const s = createServer(deps.fast.listener(deps, getRequestListener(app.fetch)));
     s.once('error', reject);
+    s.listen(config.port, config.host, () => resolve(s));
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;

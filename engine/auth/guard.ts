@@ -3,26 +3,29 @@
  * turns that declaration into a middleware: no session -> 401, role not listed -> 403.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../http/context.ts';
+import type { AppEnv, AuthState } from '../http/context.ts';
 import { Forbidden, Unauthorized } from '../http/errors.ts';
 import type { CandidatePrincipal, Principal, Role, StaffPrincipal } from './principal.ts';
 
 /** Who may call a route: listed roles, any logged-in principal, or everyone. */
 export type RouteRoles = readonly Role[] | 'authenticated' | 'public';
 
+/** A route's role rule for one request: no session -> 401, role not listed -> 403. */
+export function checkRoles(roles: RouteRoles, auth: AuthState | undefined, method: string, routePath: string): void {
+  if (roles === 'public') return;
+  if (!auth) throw new Unauthorized();
+  if (roles !== 'authenticated' && !roles.includes(auth.principal.role)) {
+    throw new Forbidden(`role '${auth.principal.role}' may not ${method} ${routePath}; allowed: ${roles.join(', ')}`, {
+      role: auth.principal.role,
+      allowed: roles,
+    });
+  }
+}
+
 /** Middleware enforcing a route's roles. */
 export function requireRoles(roles: RouteRoles): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (roles !== 'public') {
-      const auth = c.get('auth');
-      if (!auth) throw new Unauthorized();
-      if (roles !== 'authenticated' && !roles.includes(auth.principal.role)) {
-        throw new Forbidden(`role '${auth.principal.role}' may not ${c.req.method} ${c.req.routePath}; allowed: ${roles.join(', ')}`, {
-          role: auth.principal.role,
-          allowed: roles,
-        });
-      }
-    }
+    checkRoles(roles, c.get('auth'), c.req.method, c.req.routePath);
     await next();
   };
 }
@@ -43,7 +46,11 @@ export function staffOf(c: Context<AppEnv>): StaffPrincipal {
 
 /** The caller as candidate; 403 for staff. */
 export function candidateOf(c: Context<AppEnv>): CandidatePrincipal {
-  const p = principalOf(c);
+  return asCandidate(principalOf(c));
+}
+
+/** A principal as candidate; 403 for staff. */
+export function asCandidate(p: Principal): CandidatePrincipal {
   if (p.kind !== 'candidate') throw new Forbidden('candidates only');
   return p;
 }

@@ -42,6 +42,17 @@ export interface AuthServiceDeps {
 /** Upper bound on cached sessions (a whole exam day's candidates fit; oldest go first). */
 const SESSION_CACHE_MAX = 100_000;
 
+/** A resolved session in memory, with the AuthState objects handed out for it. */
+interface CachedSession {
+  principal: Principal;
+  csrfToken: string;
+  expiresAt: number;
+  idHash: string;
+  until: number;
+  bearer?: AuthState;
+  cookie?: AuthState;
+}
+
 /** sha256 of a session token, the key under which the session is stored. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -51,11 +62,15 @@ export class AuthService {
   private readonly now: () => number;
   private readonly cacheMs: number;
   /**
-   * Resolved sessions by token hash: every API request resolves its session, and a primary-key
-   * read per request was a large share of the answer path's cost. Only known sessions are
-   * cached (an unknown token always reads, so junk tokens cannot fill memory).
+   * Resolved sessions by RAW token: every API request resolves its session, and a primary-key
+   * read per request was a large share of the answer path's cost, then the sha256 of the token
+   * per request (the hash is computed only on a miss now). Only known sessions are cached (an
+   * unknown token always reads, so junk tokens cannot fill memory). `byHash` maps the stored
+   * key back to the token, for logout. A hit returns the same AuthState object each time
+   * (one per way of sending the token), so a request allocates nothing here.
    */
-  private readonly sessions = new Map<string, { row: { principal: Principal; csrfToken: string; expiresAt: number }; until: number }>();
+  private readonly sessions = new Map<string, CachedSession>();
+  private readonly byHash = new Map<string, string>();
   /** Session rows and their login audit entries, written together with group commit. */
   private readonly writer: GroupCommit<{ session: NewAppSession; audit?: AuditInput }, void>;
   constructor(private readonly d: AuthServiceDeps) {
@@ -170,28 +185,51 @@ export class AuthService {
     return { token, csrfToken, principal, expiresAt };
   }
 
-  /** Looks a token up; undefined when unknown or expired. */
-  async resolve(token: string, via: AuthState['via']): Promise<AuthState | undefined> {
+  /**
+   * Looks a token up; undefined when unknown or expired. A cache hit answers synchronously
+   * (no promise, no hash); a miss reads the store.
+   */
+  resolve(token: string, via: AuthState['via']): AuthState | undefined | Promise<AuthState | undefined> {
     if (!token.startsWith('as_') || token.length > 100) return undefined;
-    const idHash = tokenHash(token);
     const now = this.now();
-    const hit = this.sessions.get(idHash);
-    if (hit && hit.until > now && hit.row.expiresAt > now) {
-      return { principal: hit.row.principal, via, sessionIdHash: idHash, csrfToken: hit.row.csrfToken };
+    const hit = this.sessions.get(token);
+    if (hit) {
+      if (hit.until > now && hit.expiresAt > now) {
+        return via === 'bearer'
+          ? (hit.bearer ??= { principal: hit.principal, via, sessionIdHash: hit.idHash, csrfToken: hit.csrfToken })
+          : (hit.cookie ??= { principal: hit.principal, via, sessionIdHash: hit.idHash, csrfToken: hit.csrfToken });
+      }
+      this.forget(hit.idHash);
     }
-    if (hit) this.sessions.delete(idHash);
+    return this.read(token, via);
+  }
+
+  private async read(token: string, via: AuthState['via']): Promise<AuthState | undefined> {
+    const idHash = tokenHash(token);
     const row = await this.d.store.appSessions.get(idHash);
     if (!row) return undefined;
-    if (row.expiresAt <= this.now()) {
+    const now = this.now();
+    if (row.expiresAt <= now) {
       await this.d.store.appSessions.delete(idHash);
       return undefined;
     }
     const principal = row.data as unknown as Principal;
+    const state: AuthState = { principal, via, sessionIdHash: idHash, csrfToken: row.csrfToken };
     if (this.cacheMs > 0) {
-      if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.delete(this.sessions.keys().next().value!);
-      this.sessions.set(idHash, { row: { principal, csrfToken: row.csrfToken, expiresAt: row.expiresAt }, until: now + this.cacheMs });
+      if (this.sessions.size >= SESSION_CACHE_MAX) this.forget(this.sessions.values().next().value!.idHash);
+      this.forget(idHash);
+      this.sessions.set(token, { principal, csrfToken: row.csrfToken, expiresAt: row.expiresAt, idHash, until: now + this.cacheMs, [via]: state });
+      this.byHash.set(idHash, token);
     }
-    return { principal, via, sessionIdHash: idHash, csrfToken: row.csrfToken };
+    return state;
+  }
+
+  /** Drops one cached session by its stored key (the token hash). */
+  private forget(idHash: string): void {
+    const token = this.byHash.get(idHash);
+    if (token === undefined) return;
+    this.byHash.delete(idHash);
+    this.sessions.delete(token);
   }
 
   /**
@@ -199,17 +237,17 @@ export class AuthService {
    * call after their session rows were deleted, so the next request reads and finds none.
    */
   forgetUser(userId: string): void {
-    for (const [k, v] of this.sessions) {
-      if (v.row.principal.kind === 'staff' && v.row.principal.userId === userId) this.sessions.delete(k);
+    for (const v of [...this.sessions.values()]) {
+      if (v.principal.kind === 'staff' && v.principal.userId === userId) this.forget(v.idHash);
     }
   }
 
   /** Ends one session. */
   async logout(auth: AuthState): Promise<void> {
-    this.sessions.delete(auth.sessionIdHash);
+    this.forget(auth.sessionIdHash);
     await this.d.store.appSessions.delete(auth.sessionIdHash);
     // A request that read the row before the delete may have cached it again meanwhile.
-    this.sessions.delete(auth.sessionIdHash);
+    this.forget(auth.sessionIdHash);
     const p = auth.principal;
     await this.d.audit.record({ action: 'auth.logout', actor: p.kind === 'staff' ? `user:${p.userId}` : `candidate:${p.candidateId}` });
   }

@@ -29,6 +29,19 @@ describe('login-session cache', () => {
     get.mockRestore();
   });
 
+  it('a hit is answered synchronously by the raw token (no hash, no promise) and is the same state object', async () => {
+    const token = await h.bearer('candidate', 2);
+    const first = await h.deps.auth.resolve(token, 'bearer');
+    expect(first).toBeDefined();
+    const again = h.deps.auth.resolve(token, 'bearer');
+    expect(again).not.toBeInstanceOf(Promise);
+    expect(again).toBe(first);
+    expect((again as { sessionIdHash: string }).sessionIdHash).toBe(tokenHash(token));
+    // Logout by the stored key forgets the raw-token entry too.
+    expect((await h.call('POST', '/api/auth/logout', { token })).status).toBe(200);
+    expect(await h.deps.auth.resolve(token, 'bearer')).toBeUndefined();
+  });
+
   it('unknown tokens are never cached (each one reads and gets 401)', async () => {
     const get = vi.spyOn(h.store.appSessions, 'get');
     for (let i = 0; i < 3; i++) expect((await h.call('GET', '/api/auth/me', { token: 'as_no-such-token' })).status).toBe(401);

@@ -125,6 +125,14 @@ const clockOf = (s: ExamSession): SessionClock => ({ startedAt: s.startedAt, pau
 const dataOf = (s: ExamSession): SessionData => (s.data ?? {}) as SessionData;
 const navOf = (s: ExamSession): NavState | null => (s.position ?? null) as NavState | null;
 
+/** A plan's item by key, through an index built once per plan (plans are immutable). */
+const planIndex = new WeakMap<DeliveryPlan, Map<string, DeliveryPlan['items'][number]>>();
+function itemOf(plan: DeliveryPlan, key: string): DeliveryPlan['items'][number] | undefined {
+  let m = planIndex.get(plan);
+  if (!m) planIndex.set(plan, (m = new Map(plan.items.map((x) => [x.key, x]))));
+  return m.get(key);
+}
+
 export class DeliveryService {
   readonly store: Store;
   readonly content: ContentCache;
@@ -319,8 +327,20 @@ export class DeliveryService {
     return { plan, test };
   }
 
+  /**
+   * An event's parsed settings, once per event object (the event cache hands out a new object
+   * when it re-reads, so changes are seen): settingsOf runs zod, and the answer path asked twice
+   * per answer. Read only: callers must not change the object.
+   */
+  private settingsFor(event: ExamEvent): ReturnType<typeof settingsOf> {
+    let st = this.settingsCache.get(event);
+    if (!st) this.settingsCache.set(event, (st = settingsOf(event)));
+    return st;
+  }
+  private readonly settingsCache = new WeakMap<ExamEvent, ReturnType<typeof settingsOf>>();
+
   timeRules(event: ExamEvent, plan: DeliveryPlan, s: ExamSession): TimeRules {
-    const st = settingsOf(event);
+    const st = this.settingsFor(event);
     return {
       windowCloses: event.closesAt,
       testMaxMs: plan.testMaxMs ?? (st.timeLimitMinutes ? st.timeLimitMinutes * 60_000 : null),
@@ -329,7 +349,7 @@ export class DeliveryService {
   }
 
   graceMs(event: ExamEvent): number {
-    const g = settingsOf(event).graceSeconds;
+    const g = this.settingsFor(event).graceSeconds;
     return g == null ? DEFAULT_GRACE_MS : g * 1000;
   }
 
@@ -337,7 +357,7 @@ export class DeliveryService {
   deadlineFor(event: ExamEvent, plan: DeliveryPlan, s: ExamSession, now: number, itemKey?: string) {
     const nav = navOf(s);
     const key = itemKey ?? (nav && nav.position >= 0 ? plan.items[nav.position]?.key : undefined);
-    const item = key ? plan.items.find((x) => x.key === key) : undefined;
+    const item = key ? itemOf(plan, key) : undefined;
     const entered = dataOf(s).scopes ?? [];
     const scopes = item ? entered.filter((sc) => item.limits.some((l) => l.identifier === sc.identifier)) : [];
     return effectiveDeadline(this.timeRules(event, plan, s), clockOf(s), scopes, now);
@@ -419,7 +439,9 @@ export class DeliveryService {
       if (step.kind !== 'item') throw new Conflict('the adaptive test stopped before its first item (empty pool?)', { reason: step.reason }, 'cat_stopped');
       first = { index: plan.items.findIndex((x) => x.key === step.itemId), trace: [{ itemId: null, category: null, theta: step.theta, se: step.se }] };
     }
+    let fresh = false;
     s = await this.transition(s.id, 'start', `candidate:${p.candidateId}`, (cur, t) => {
+      fresh = cur.startedAt == null;
       const nav = first ? { position: first.index, attempts: {}, visited: [plan.items[first.index]!.key] } : startState(plan, evaluate);
       const clock: SessionClock = { startedAt: t, pausedAt: null, pausedMs: 0, extensionMs: cur.extensionMs };
       const scopes = this.enter(plan, { ...cur, ...clock, data: { ...dataOf(cur), scopes: [] } as unknown as Json } as ExamSession, nav.position, t);
@@ -433,6 +455,9 @@ export class DeliveryService {
         data: { ...dataOf(cur), scopes } as unknown as Json,
       };
     });
+    // Started here and now: nothing can have been answered yet, so the progress count needs
+    // no read of earlier answers (noteAnswered).
+    if (fresh && !this.answered.has(s.id)) this.answered.set(s.id, new Set());
     return s;
   }
 
@@ -506,8 +531,9 @@ export class DeliveryService {
     const closed: AnswerInput[] = [];
     if (probe) {
       // Fast validation pass: any refusal falls back to a fresh read before it is reported.
+      // (The checks below then pass again: the clientSeq range, item, time and navigation.)
       for (const a of answers) {
-        const planned = plan.items.find((x) => x.key === a.itemId);
+        const planned = itemOf(plan, a.itemId);
         if (!planned || !Number.isSafeInteger(a.clientSeq)) return null;
         if (!inTime(this.deadlineFor(event, plan, s, receivedAt, planned.key).deadline, receivedAt, grace)) return null;
         try {
@@ -523,14 +549,16 @@ export class DeliveryService {
         if (!Number.isSafeInteger(a.clientSeq) || a.clientSeq < 0 || a.clientSeq > 2_147_483_647) {
           throw new Unprocessable(`clientSeq must be an integer from 0 to 2147483647, got ${String(a.clientSeq)}`, { itemId: a.itemId }, 'invalid_client_seq');
         }
-        const planned = plan.items.find((x) => x.key === a.itemId);
+        const planned = itemOf(plan, a.itemId);
         if (!planned) throw new Unprocessable(`item '${a.itemId}' is not in this candidate's test`, { itemId: a.itemId }, test.items.has(a.itemId) ? 'item_not_in_session' : 'unknown_item');
-        const { deadline, boundBy } = this.deadlineFor(event, plan, s, receivedAt, planned.key);
-        if (!inTime(deadline, receivedAt, grace)) {
-          late.push(a);
-          throw new LateAnswer(deadline!, receivedAt, boundBy);
+        if (!probe) {
+          const { deadline, boundBy } = this.deadlineFor(event, plan, s, receivedAt, planned.key);
+          if (!inTime(deadline, receivedAt, grace)) {
+            late.push(a);
+            throw new LateAnswer(deadline!, receivedAt, boundBy);
+          }
+          assertAnswerable(plan, nav, planned.key);
         }
-        assertAnswerable(plan, nav, planned.key);
         const item = test.items.get(planned.identifier)!;
         const responses = checkAnswer(item, a.responseId ?? null, a.value);
         const single = a.responseId ?? (Object.keys(responses).length === 1 && item.declarations.size === 1 ? Object.keys(responses)[0]! : null);
@@ -586,7 +614,7 @@ export class DeliveryService {
 
   private seenAt(s: ExamSession, at: number): void {
     this.seen.set(s.id, at);
-    this.markProgress(s, { lastSeenAt: at });
+    this.progressOf(s).lastSeenAt = at;
     if (!this.seenTimer) {
       this.seenTimer = setTimeout(() => void this.flushSeen(), 2000);
       this.seenTimer.unref();
@@ -629,17 +657,26 @@ export class DeliveryService {
     }
     if (answered) set.add(key);
     else set.delete(key);
-    this.markProgress(s, { answered: set.size, total });
+    const e = this.progressOf(s);
+    e.answered = set.size;
+    e.total = total;
   }
 
-  private markProgress(s: ExamSession, data: Record<string, unknown>): void {
+  /**
+   * The session's entry in the next progress event, changed in place (two object spreads per
+   * answer were a visible share of the answer path's garbage). Entries are never touched after
+   * flushProgress took them: it swaps in an empty map first.
+   */
+  private progressOf(s: ExamSession): Record<string, unknown> {
     let ev = this.dirty.get(s.eventId);
     if (!ev) this.dirty.set(s.eventId, (ev = new Map()));
-    ev.set(s.id, { ...(ev.get(s.id) ?? {}), sessionId: s.id, candidateId: s.candidateId, roomId: dataOf(s).roomId ?? null, ...data });
+    let e = ev.get(s.id);
+    if (!e) ev.set(s.id, (e = { sessionId: s.id, candidateId: s.candidateId, roomId: dataOf(s).roomId ?? null }));
     if (!this.progressTimer) {
       this.progressTimer = setTimeout(() => void this.flushProgress(), 2000);
       this.progressTimer.unref();
     }
+    return e;
   }
 
   /** One `session.progress` bus event per event (in chunks) with every session that changed. */

@@ -135,6 +135,19 @@ describe.each(dialects)('HTTP spine on $name', ({ url: makeUrl, drop }) => {
     expect((await h.store.users.list()).length).toBe(before);
   });
 
+  it('routes with hono\'s RegExpRouter (no silent fallback to the TrieRouter); UI app paths still answer', async () => {
+    // A root parameter route (`/:app/*`) made SmartRouter fall back to the TrieRouter for every request.
+    expect((await h.call('GET', '/healthz')).status).toBe(200);
+    expect((h.app.router as unknown as { activeRouter: { name: string } }).activeRouter.name).toBe('RegExpRouter');
+    const page = await h.app.request('http://localhost/candidate/exam/1');
+    expect([200, 503]).toContain(page.status);
+    expect(page.headers.get('content-security-policy') ?? (await page.text())).toBeTruthy();
+    const bare = await h.app.request('http://localhost/candidate');
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('/candidate/');
+    expect((await h.call('POST', '/candidate/x')).status).toBe(404);
+  });
+
   it('unknown routes get a JSON 404', async () => {
     const r = await h.call('GET', '/api/nope');
     expect(r.status).toBe(404);

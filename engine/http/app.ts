@@ -9,8 +9,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { bodyLimit } from 'hono/body-limit';
 import { swaggerUI } from '@hono/swagger-ui';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -19,7 +18,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { AppEnv } from './context.ts';
 import type { AppDeps, RouteModule } from './deps.ts';
-import { AppError, TooLarge, Unavailable, Unauthorized, ValidationFailed, zodIssues, type ErrorBody } from './errors.ts';
+import { AppError, TooLarge, Unavailable, Unauthorized, type ErrorBody } from './errors.ts';
+import { REQUEST_ID_HEADER, SECURITY_HEADERS, bodyLimitOf, errorReply, logRequest, validationFailed } from './rules.ts';
 import { metricsMiddleware } from './metrics.ts';
 import { csrfMiddleware, sessionMiddleware } from '../auth/middleware.ts';
 import { authRoutes } from '../auth/routes.ts';
@@ -47,39 +47,31 @@ export const routeModules: RouteModule[] = [
 
 const UI_CSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
-const UPLOAD_TYPES = /^(application\/(zip|octet-stream|x-zip-compressed)|multipart\/form-data)/i;
-
 /** Builds the app. Does not listen: see engine/server.ts. */
 export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } = {}): OpenAPIHono<AppEnv> {
   const { config, logger } = deps;
   const app = new OpenAPIHono<AppEnv>({
     // Validation failures of any route become one 400 naming each field.
     defaultHook: (result) => {
-      if (!result.success) {
-        const prefix = result.target === 'json' ? 'body' : result.target === 'param' ? 'path' : result.target;
-        throw new ValidationFailed(zodIssues(result.error.issues, prefix));
-      }
+      if (!result.success) throw validationFailed(result.target, result.error.issues);
     },
   });
 
-  // Process-unique ids without a random UUID per request: a boot prefix and a counter.
-  const boot = Date.now().toString(36);
-  let seq = 0;
-  app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => `${boot}-${(++seq).toString(36)}` }));
+  // The request rules of rules.ts, the same ones the answer fast path (fast-path.ts) follows.
+  const nextRequestId = deps.fast.requestId;
   app.use('*', async (c, next) => {
-    const log = logger.child({ reqId: c.get('requestId') });
+    const reqId = nextRequestId(c.req.header(REQUEST_ID_HEADER));
+    c.set('requestId', reqId);
+    c.header(REQUEST_ID_HEADER, reqId);
+    const log = logger.child({ reqId });
     c.set('log', log);
     const start = performance.now();
     await next();
-    const ms = Math.round((performance.now() - start) * 10) / 10;
-    const level = c.res.status >= 500 ? 'error' : 'info';
-    log[level]({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request');
+    logRequest(logger, () => log, c.req.method, c.req.path, c.res.status, start);
   });
-  app.use('*', metricsMiddleware(deps.metrics));
+  app.use('*', metricsMiddleware(deps.metrics.record));
   app.use('*', async (c, next) => {
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'same-origin');
-    c.header('X-Frame-Options', 'DENY');
+    for (const k in SECURITY_HEADERS) c.header(k, SECURITY_HEADERS[k]);
     await next();
   });
   // Uploads (QTI packages) get their own, larger limit; everything else the body limit.
@@ -94,16 +86,8 @@ export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } 
     return l;
   };
   app.use('*', async (c, next) => {
-    const method = c.req.method;
-    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
-    const upload = UPLOAD_TYPES.test(c.req.header('content-type') ?? '');
-    const limit = upload ? config.uploadLimit : config.bodyLimit;
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > limit) throw new TooLarge(limit);
-      return next();
-    }
-    return counting(limit)(c, next);
+    const limit = bodyLimitOf(c.req.method, c.req.header('content-type'), c.req.header('content-length'), c.req.header('transfer-encoding'), config);
+    return limit === undefined ? next() : counting(limit)(c, next);
   });
   app.use('/api/*', sessionMiddleware(deps.auth));
   app.use('/api/*', csrfMiddleware());
@@ -151,7 +135,7 @@ export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } 
   // Unknown API paths are JSON 404s, never the UI page.
   app.all('/api/*', noRoute);
   mountUi(app, config.uiDir);
-  app.notFound(noRoute);
+  app.notFound((c) => uiPage(c, config.uiDir) ?? noRoute(c));
   app.onError((err, c) => errorResponse(err, c));
   return app;
 }
@@ -167,43 +151,46 @@ function swaggerDist(): string | undefined {
 /**
  * Static UI: `/assets/*` and each app's index.html. `/` is the staff app; `/<app>/` serves
  * `<uiDir>/<app>/index.html` when that app was built (candidate, counsellor, ...), else the
- * staff app, which renders a minimal page for the role.
+ * staff app, which renders a minimal page for the role (see `uiPage`).
  */
 function mountUi(app: OpenAPIHono<AppEnv>, uiDir: string): void {
   const root = relative(process.cwd(), uiDir) || '.';
   app.use('/assets/*', serveStatic({ root }));
-  const page = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
-  const html = (c: Context<AppEnv>, file: string) => {
-    const body = page(file) ?? page(join(uiDir, 'index.html'));
-    if (!body) return c.text('The UI is not built: run `npm run build:ui` (npm start does it for you).', 503);
-    c.header('Cache-Control', 'no-cache');
-    // The apps are same-origin bundles: nothing inline, nothing from elsewhere.
-    c.header('Content-Security-Policy', UI_CSP);
-    return c.html(body);
-  };
-  app.get('/', (c) => html(c, join(uiDir, 'index.html')));
-  app.get('/:app{[a-z][a-z0-9-]*}/*', (c) => html(c, join(uiDir, c.req.param('app'), 'index.html')));
-  app.get('/:app{[a-z][a-z0-9-]*}', (c) => c.redirect(`/${c.req.param('app')}/`));
+  app.get('/', (c) => uiHtml(c, uiDir, join(uiDir, 'index.html')));
 }
 
-/** The ONE place where errors become responses. */
+/** `/<app>` or `/<app>/...`: the UI apps' paths (the name of the app is group 1). */
+const UI_APP_PATH = /^\/([a-z][a-z0-9-]*)(\/.*)?$/;
+
+/**
+ * The UI apps' pages, served from the not-found handler instead of a `/:app/*` route: a
+ * parameter route at the root cannot live beside the other parameter routes in hono's
+ * RegExpRouter (it throws UnsupportedPathError when the matcher is built), so SmartRouter
+ * silently fell back to the slower TrieRouter for EVERY request. app.test.ts checks the router.
+ */
+function uiPage(c: Context<AppEnv>, uiDir: string): Response | undefined {
+  const method = c.req.method;
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const m = UI_APP_PATH.exec(c.req.path);
+  if (!m) return undefined;
+  if (m[2] === undefined) return c.redirect(`/${m[1]}/`);
+  return uiHtml(c, uiDir, join(uiDir, m[1]!, 'index.html'));
+}
+
+function uiHtml(c: Context<AppEnv>, uiDir: string, file: string): Response {
+  const page = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8') : undefined);
+  const body = page(file) ?? page(join(uiDir, 'index.html'));
+  if (!body) return c.text('The UI is not built: run `npm run build:ui` (npm start does it for you).', 503);
+  c.header('Cache-Control', 'no-cache');
+  // The apps are same-origin bundles: nothing inline, nothing from elsewhere.
+  c.header('Content-Security-Policy', UI_CSP);
+  return c.html(body);
+}
+
+/** Errors become responses with the ONE mapping of rules.ts (errorReply). */
 export function errorResponse(err: Error, c: Context<AppEnv>): Response {
-  const log = c.get('log');
-  if (err instanceof AppError) {
-    if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-    return c.json(err.toBody(), err.status);
-  }
-  if (err instanceof HTTPException) {
-    const status = err.status;
-    const malformed = status === 400 && /json/i.test(err.message);
-    const code = malformed ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'http_error';
-    const message = malformed ? 'request body is not valid JSON' : err.message || `HTTP ${status}`;
-    return c.json<ErrorBody>({ error: { code, message } }, status);
-  }
-  if (err.name === 'ZodError' && Array.isArray((err as unknown as { issues?: unknown }).issues)) {
-    const v = new ValidationFailed(zodIssues((err as unknown as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues));
-    return c.json(v.toBody(), 400);
-  }
-  (log ?? console).error({ err }, 'unhandled error');
-  return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error; the server log has the details', details: { requestId: c.get('requestId') } } }, 500);
+  const r = errorReply(err, c.get('requestId'));
+  if (r.unexpected) (c.get('log') ?? console).error({ err }, 'unhandled error');
+  if (r.headers) for (const [k, v] of Object.entries(r.headers)) c.header(k, v);
+  return c.json(r.body, r.status as ContentfulStatusCode);
 }

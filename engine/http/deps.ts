@@ -10,6 +10,7 @@ import { LoginRateLimiter } from '../auth/rate-limit.ts';
 import { createAuditService, type AuditService } from '../audit/service.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { AppEnv } from './context.ts';
+import { FastPath } from './fast-path.ts';
 
 export interface AppDeps {
   config: Config;
@@ -20,6 +21,8 @@ export interface AppDeps {
   auth: AuthService;
   audit: AuditService;
   metrics: Metrics;
+  /** Routes also served in front of hono (engine/http/fast-path.ts), and the app's request ids. */
+  fast: FastPath;
 }
 
 /** A route module registers its routes on the app. */
@@ -35,5 +38,5 @@ export function buildDeps(config: Config, logger: Logger, store: Store, secret: 
     windowMs: config.loginWindow * 1000,
   });
   const auth = new AuthService({ store, secret, sessionTtlSeconds: config.sessionTtl, audit, limiter, metrics });
-  return { config, logger, store, secret, auth, audit, metrics };
+  return { config, logger, store, secret, auth, audit, metrics, fast: new FastPath() };
 }

@@ -13,13 +13,15 @@ export interface Metrics {
   latency: Histogram<'method' | 'route' | 'status'>;
   /** Counters other modules may add (logins by kind and outcome). */
   logins: Counter<'kind' | 'outcome'>;
+  /** Counts one HTTP request (see requestRecorder). */
+  record: RequestRecorder;
 }
 
 /** A fresh registry per app (tests create many apps in one process). */
 export function createMetrics(collectProcess = true): Metrics {
   const registry = new Registry();
   if (collectProcess) collectDefaultMetrics({ register: registry, prefix: 'assay_' });
-  return {
+  const m: Omit<Metrics, 'record'> = {
     registry,
     requests: new Counter({ name: 'assay_http_requests_total', help: 'HTTP requests by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [registry] }),
     latency: new Histogram({
@@ -31,31 +33,42 @@ export function createMetrics(collectProcess = true): Metrics {
     }),
     logins: new Counter({ name: 'assay_logins_total', help: 'Login attempts by kind (staff, candidate) and outcome', labelNames: ['kind', 'outcome'], registers: [registry] }),
   };
+  return { ...m, record: requestRecorder(m) };
+}
+
+/** Records one request: (method, route pattern or undefined, status, seconds). */
+export type RequestRecorder = (method: string, route: string | undefined, status: number, seconds: number) => void;
+
+/**
+ * The one place requests are counted (the hono middleware below and the answer fast path).
+ * One labelled child per (method, route, status), looked up by a string key: prom-client
+ * otherwise hashes the label object on every observation. Routes are patterns, so the number
+ * of children stays small.
+ */
+export function requestRecorder(m: Pick<Metrics, 'requests' | 'latency'>): RequestRecorder {
+  const children = new Map<string, { requests: { inc: () => void }; latency: { observe: (v: number) => void } }>();
+  return (method, matched, status, seconds) => {
+    const route = matched && !matched.endsWith('*') ? matched : 'other';
+    const key = `${method} ${status} ${route}`;
+    let child = children.get(key);
+    if (!child) {
+      const labels = { method, route, status: String(status) };
+      children.set(key, (child = { requests: m.requests.labels(labels), latency: m.latency.labels(labels) }));
+    }
+    child.requests.inc();
+    child.latency.observe(seconds);
+  };
 }
 
 /** Middleware recording every request. */
-export function metricsMiddleware(m: Metrics): MiddlewareHandler<AppEnv> {
-  // One labelled child per (method, route, status), looked up by a string key: prom-client
-  // otherwise hashes the label object on every observation. Routes are patterns, so the
-  // number of children stays small.
-  const children = new Map<string, { requests: { inc: () => void }; latency: { observe: (v: number) => void } }>();
+export function metricsMiddleware(record: RequestRecorder): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const start = performance.now();
     try {
       await next();
     } finally {
-      const matched = routePath(c); // after next(): the handler that responded
-      const route = matched && !matched.endsWith('*') ? matched : 'other';
-      const method = c.req.method;
-      const status = c.res.status;
-      const key = `${method} ${status} ${route}`;
-      let child = children.get(key);
-      if (!child) {
-        const labels = { method, route, status: String(status) };
-        children.set(key, (child = { requests: m.requests.labels(labels), latency: m.latency.labels(labels) }));
-      }
-      child.requests.inc();
-      child.latency.observe((performance.now() - start) / 1000);
+      // routePath after next(): the handler that responded.
+      record(c.req.method, routePath(c), c.res.status, (performance.now() - start) / 1000);
     }
   };
 }

@@ -1,13 +1,17 @@
 /**
  * Test harness for route modules (used by tests of engine/http, engine/auth and by other
  * modules' route tests): a migrated, demo-seeded store on the given URL, the real app in
- * process (`app.request`, no socket), and helpers to log in as each demo role.
+ * process behind a real socket on 127.0.0.1 (the server's own listener: the answer fast path,
+ * then hono), and helpers to log in as each demo role.
  *
  *   const h = await makeTestApp('sqlite:/tmp/x.db');     // or a URL from createTestDatabase()
  *   const token = await h.bearer('author');
  *   const r = await h.call('GET', '/api/home/author', { token });
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ensureSecret, type Config } from '../config.ts';
@@ -58,6 +62,11 @@ export async function makeTestApp(dbUrl: string, opts: { env?: Record<string, st
   const deps = buildDeps(config, createLogger('silent'), store, secret, { collectProcessMetrics: false });
   const demo = await seedDemo(store, deps.audit, secret);
   const app = createApp(deps, { extraModules: opts.extraModules });
+  // Calls go over a real socket through the server's own listener, so the answer fast path
+  // (engine/http/fast-path.ts) answers its routes here exactly as in production.
+  const server = createServer(deps.fast.listener(deps, getRequestListener(app.fetch)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
@@ -70,7 +79,7 @@ export async function makeTestApp(dbUrl: string, opts: { env?: Record<string, st
     if (o.token) headers.authorization = `Bearer ${o.token}`;
     if (o.cookie) headers.cookie = o.cookie;
     if (o.csrf) headers['x-csrf-token'] = o.csrf;
-    const res = await app.request(`http://localhost${path}`, { method, headers, body });
+    const res = await fetch(`${base}${path}`, { method, headers, body });
     const text = await res.text();
     let json: unknown;
     try {
@@ -111,6 +120,10 @@ export async function makeTestApp(dbUrl: string, opts: { env?: Record<string, st
       return { cookie: cookies.join('; '), csrf: r.json.csrfToken as string };
     },
     async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await deps.audit.flush();
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });
