@@ -5,6 +5,14 @@
 import type { DeliveryService } from '../delivery/service.ts';
 import { remainingMs } from '../delivery/deadline.ts';
 
+/** GET /api/proctor/events/{id}/room (also the SSE stream's first `snapshot` event). */
+export interface RoomSnapshot {
+  eventId: string;
+  serverNow: number;
+  rooms: { id: string; name: string }[];
+  candidates: RoomCandidate[];
+}
+
 export interface RoomCandidate {
   candidateId: string;
   ticketCode: string;
@@ -24,7 +32,7 @@ export class RoomView {
   constructor(private readonly svc: DeliveryService) {}
 
   /** Snapshot of the event, limited to `rooms` when given. */
-  async snapshot(eventId: string, rooms: string[] | null): Promise<{ eventId: string; serverNow: number; rooms: { id: string; name: string }[]; candidates: RoomCandidate[] }> {
+  async snapshot(eventId: string, rooms: string[] | null): Promise<RoomSnapshot> {
     const store = this.svc.store;
     const now = Date.now();
     const [roster, sessions, allRooms, incidents] = await Promise.all([

@@ -4,7 +4,7 @@ import { actionsFor, applyEvent, connection, formatDuration, fromSnapshot, needs
 
 const cand = (n: number, over: Partial<RoomCandidate> = {}): RoomCandidate => ({
   candidateId: `c${n}`, ticketCode: `T-${n}`, roomId: 'r1', sessionId: null, state: 'not_started', answered: 0, total: 0,
-  deadline: null, remainingMs: null, lastSeenAt: null, incidents: [], ...over,
+  deadline: null, remainingMs: null, lastSeenAt: null, incidents: [], accommodations: null, ...over,
 });
 const snap = (candidates: RoomCandidate[], serverNowMs = 1_000_000): RoomSnapshot => ({ eventId: 'e1', serverNow: serverNowMs, rooms: [{ id: 'r1', name: 'Room 1' }], candidates });
 

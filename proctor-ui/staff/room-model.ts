@@ -4,38 +4,10 @@
  * No DOM, no fetch: the page and the stream hook do the I/O, this file only decides.
  */
 
-/** One rostered candidate as GET /api/proctor/events/{id}/room gives it (engine/proctor/room-view.ts). */
-export interface RoomCandidate {
-  candidateId: string;
-  ticketCode: string;
-  roomId: string | null;
-  sessionId: string | null;
-  state: string;
-  answered: number;
-  total: number;
-  deadline: number | null;
-  remainingMs: number | null;
-  lastSeenAt: number | null;
-  incidents: { kind: string; at: number; note: string | null }[];
-  accommodations?: unknown;
-}
+import type { RoomCandidate, RoomSnapshot } from '../../engine/proctor/room-view.ts';
+import type { ProctorEvent as StreamEvent } from '../../engine/proctor/event-bus.ts';
 
-export interface RoomSnapshot {
-  eventId: string;
-  serverNow: number;
-  rooms: { id: string; name: string }[];
-  candidates: RoomCandidate[];
-}
-
-/** A bus event as the stream sends it (engine/proctor/event-bus.ts ProctorEvent). */
-export interface StreamEvent {
-  eventId: string;
-  roomId?: string | null;
-  sessionId?: string | null;
-  type: string;
-  at: number;
-  data?: Record<string, unknown>;
-}
+export type { RoomCandidate, RoomSnapshot, StreamEvent };
 
 export interface Row extends RoomCandidate {
   /** Time left frozen by a pause (from the snapshot, or from the moment a pause was seen live). */
