@@ -125,6 +125,9 @@ const clockOf = (s: ExamSession): SessionClock => ({ startedAt: s.startedAt, pau
 const dataOf = (s: ExamSession): SessionData => (s.data ?? {}) as SessionData;
 const navOf = (s: ExamSession): NavState | null => (s.position ?? null) as NavState | null;
 
+/** An answer the store refused because another process had ended (or paused) the session. */
+const NOT_IN_PROGRESS = 'answers are not accepted: the session was no longer in progress (submitted, timed out or paused) when this answer was to be stored';
+
 /** A plan's item by key, through an index built once per plan (plans are immutable). */
 const planIndex = new WeakMap<DeliveryPlan, Map<string, DeliveryPlan['items'][number]>>();
 function itemOf(plan: DeliveryPlan, key: string): DeliveryPlan['items'][number] | undefined {
@@ -278,27 +281,26 @@ export class DeliveryService {
    * candidate's first request, or by a proctor admitting them before they arrive.
    */
   async sessionOf(eventId: string, candidateId: string): Promise<ExamSession> {
-    const p = { eventId, candidateId };
-    const existing = await this.store.sessions.getByCandidate(p.eventId, p.candidateId);
+    const existing = await this.store.sessions.getByCandidate(eventId, candidateId);
     if (existing) return this.remember(existing);
-    const [event, roster] = await Promise.all([this.event(p.eventId), this.store.events.getRosterEntry(p.eventId, p.candidateId)]);
+    const [event, roster] = await Promise.all([this.event(eventId), this.store.events.getRosterEntry(eventId, candidateId)]);
     const acc = (roster?.accommodations ?? null) as Accommodation | null;
     const data: SessionData = { accommodation: acc, scopes: [], roomId: roster?.roomId ?? null, rosterId: roster?.id ?? null };
     try {
       const s = await this.writer.run((tx) =>
         tx.sessions.create({
           eventId: event.id,
-          candidateId: p.candidateId,
+          candidateId,
           state: 'scheduled',
           // Seeded per candidate: the same seed (hence items and order) however often the session is rebuilt.
-          seed: String(seedFromText(`${event.id}:${p.candidateId}`)),
+          seed: String(seedFromText(`${event.id}:${candidateId}`)),
           data: data as unknown as Json,
         }),
       );
       return this.remember(s);
     } catch (e) {
       // Two requests racing to create: the unique (event, candidate) key lets one win.
-      const again = await this.store.sessions.getByCandidate(p.eventId, p.candidateId);
+      const again = await this.store.sessions.getByCandidate(eventId, candidateId);
       if (again) return this.remember(again);
       throw e;
     }
@@ -569,7 +571,7 @@ export class DeliveryService {
             if (status === 'closed') {
               // Another process ended the session after this process's cached row said in progress.
               closed.push(a);
-              acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status: 'rejected', error: { code: 'session_closed', message: 'answers are not accepted: the session was no longer in progress (submitted, timed out or paused) when this answer was to be stored' } };
+              acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status: 'rejected', error: { code: 'session_closed', message: NOT_IN_PROGRESS } };
               return;
             }
             acks[i] = { itemId: a.itemId, clientSeq: a.clientSeq, status };
@@ -594,7 +596,7 @@ export class DeliveryService {
       this.cache.delete(s.id);
       // A strict call on a cached row is retried on a fresh row, which refuses and audits it.
       if (!(strict && probe)) await this.auditLate(s, closed, receivedAt, 'session_closed');
-      if (strict) throw new Conflict('answers are not accepted: the session was no longer in progress (submitted, timed out or paused) when this answer was to be stored', undefined, 'session_closed');
+      if (strict) throw new Conflict(NOT_IN_PROGRESS, undefined, 'session_closed');
     }
     this.seenAt(s, receivedAt);
     return { session: s, acks };
@@ -615,10 +617,13 @@ export class DeliveryService {
   private seenAt(s: ExamSession, at: number): void {
     this.seen.set(s.id, at);
     this.progressOf(s).lastSeenAt = at;
-    if (!this.seenTimer) {
-      this.seenTimer = setTimeout(() => void this.flushSeen(), 2000);
-      this.seenTimer.unref();
-    }
+    this.scheduleSeenFlush();
+  }
+
+  private scheduleSeenFlush(): void {
+    if (this.seenTimer) return;
+    this.seenTimer = setTimeout(() => void this.flushSeen(), 2000);
+    this.seenTimer.unref();
   }
 
   /** Writes the batched last-seen times in one transaction. */
@@ -635,10 +640,7 @@ export class DeliveryService {
       const skipped = this.store.dialect === 'sqlite' ? await this.writer.run((tx) => tx.sessions.touchMany(batch)) : await this.store.sessions.touchMany(batch);
       const at = new Map(batch);
       for (const id of skipped) if (!this.seen.has(id)) this.seen.set(id, at.get(id)!);
-      if (skipped.length && !this.seenTimer) {
-        this.seenTimer = setTimeout(() => void this.flushSeen(), 2000);
-        this.seenTimer.unref();
-      }
+      if (skipped.length) this.scheduleSeenFlush();
     } catch (err) {
       this.opts.log?.warn({ err }, 'last-seen update failed');
     }

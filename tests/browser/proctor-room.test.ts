@@ -91,6 +91,7 @@ afterAll(async () => {
 // on a live re-render under load (a product bug) or the test's typing is starved. Until that is
 // found, the page's logic is covered by proctor-ui/staff/room-model.test.ts and the API by
 // engine/delivery/routes.test.ts. Run this file alone: npx vitest run tests/browser/proctor-room.test.ts
+// Skipped for the reason above (fails only inside the whole suite; passes when run alone).
 describe.skip('proctor live room in Chromium', () => {
   it('shows candidates live, and pause / resume / extend / message / admit reach the server', async () => {
     const [c1, c2, c3] = server.demo.candidates;
