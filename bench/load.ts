@@ -10,6 +10,7 @@
  * Options: --candidates N (default 2000) --seconds S (answer phase, default 20)
  *          --db sqlite|postgres (default sqlite) --items K (default 40)
  *          --connections C (HTTP keep-alive connections, default 256) --room-size R (default 500)
+ *          --workers W (engine processes of `assay serve --workers`, default 1)
  * The load generator runs on the same (shared, 2-core) machine as the server, so the figures
  * are pessimistic. The last line printed is one JSON object.
  */
@@ -265,11 +266,11 @@ export interface ServerProc {
 }
 
 /** Spawns `assay serve` on the URL and waits for /readyz. */
-export async function spawnServer(db: string, dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProc> {
+export async function spawnServer(db: string, dataDir: string, port: number, env: Record<string, string> = {}, workers = 1): Promise<ServerProc> {
   let out = '';
   // BENCH_SERVER_NODE_ARGS (for example "--cpu-prof") profiles the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'warn', ASSAY_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -510,11 +511,12 @@ async function main(): Promise<void> {
   const items = Number(opt('items', '40'));
   const conns = Number(opt('connections', '256'));
   const roomSize = Number(opt('room-size', '500'));
-  if (!['sqlite', 'postgres'].includes(db) || !(N > 0) || !(S > 0)) {
-    console.error('usage: npm run bench:load -- --candidates N --seconds S --db sqlite|postgres');
+  const workers = Number(opt('workers', '1'));
+  if (!['sqlite', 'postgres'].includes(db) || !(N > 0) || !(S > 0) || !(Number.isInteger(workers) && workers >= 1)) {
+    console.error('usage: npm run bench:load -- --candidates N --seconds S --db sqlite|postgres [--workers W]');
     process.exit(2);
   }
-  console.log(`bench:load — ${N} candidates × ${items} items, ${S} s answer phase, ${db}, ${conns} connections (load generator on the same shared 2-core machine: figures are pessimistic)`);
+  console.log(`bench:load — ${N} candidates × ${items} items, ${S} s answer phase, ${db}, ${workers} engine process${workers > 1 ? 'es' : ''}, ${conns} connections (load generator on the same shared 2-core machine: figures are pessimistic)`);
   const prepared = await prepareDb(db);
   let server: ServerProc | undefined;
   const http: { pool?: HttpPool } = {};
@@ -524,7 +526,7 @@ async function main(): Promise<void> {
     const exam = await seedBenchExam(prepared.url, prepared.dataDir, N, items, roomSize);
     console.log(`seeded ${N} candidates in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const port = await freePort();
-    server = await spawnServer(prepared.url, prepared.dataDir, port);
+    server = await spawnServer(prepared.url, prepared.dataDir, port, {}, workers);
     http.pool = new HttpPool('127.0.0.1', port, Math.min(conns, N * 2));
     await http.pool.open();
     const st = newStats();
@@ -610,6 +612,7 @@ async function main(): Promise<void> {
     http.pool.close();
     server.child.kill('SIGTERM');
     await server.exited;
+    const serverLog = server.output();
     server = undefined;
 
     // 5. Every acknowledged answer exactly once.
@@ -617,6 +620,9 @@ async function main(): Promise<void> {
     const v = verify(st.acked, stored);
     console.log(`verify:       lost ${v.lost}, duplicates ${v.duplicates}, wrong value ${v.mismatched} (goal: 0, 0, 0); ${stored.size} answers stored`);
     if (st.errorSamples.length) console.log(`error samples:\n  ${st.errorSamples.join('\n  ')}`);
+    // The server's own account of its failures (its log keeps the causes of 500s).
+    const serverErrors = serverLog.split('\n').filter((l) => /"level":(50|60)/.test(l));
+    if (serverErrors.length) console.log(`server errors (last ${Math.min(5, serverErrors.length)}):\n  ${serverErrors.slice(-5).map((l) => l.slice(0, 1500)).join('\n  ')}`);
     console.log(
       JSON.stringify({
         answersPerSecond: Math.round(answersPerSecond),
@@ -629,6 +635,7 @@ async function main(): Promise<void> {
         wrongValue: v.mismatched,
         candidates: N,
         db,
+        workers,
         loginsPerSecond: Math.round((N - loginErrors) / loginSeconds),
         loginSeconds: Number(loginSeconds.toFixed(2)),
         submissionsPerSecond: Math.round(submitted / submitSeconds),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, ensureSecret, loadConfig, parseDbUrl } from './config.ts';
 
@@ -27,6 +27,14 @@ describe('config', () => {
     expect(() => loadConfig({ env: { ASSAY_DB: 'mysql://x/y' } })).toThrow(/ASSAY_DB 'mysql:\/\/x\/y' is not supported: use sqlite:<file>.*postgres:\/\//);
     expect(() => parseDbUrl('sqlite:')).toThrow(/names no file/);
     expect(() => parseDbUrl('postgres://u:secret@')).toThrow(/postgres:\/\/u:\*\*\*@/);
+  });
+
+  it('engine processes: 1 by default, --workers N or auto (one per core), and a clear error otherwise', () => {
+    expect(loadConfig({ env: {} }).workers).toBe(1);
+    expect(loadConfig({ env: { ASSAY_WORKERS: '3' } }).workers).toBe(3);
+    expect(loadConfig({ env: {}, argv: ['--workers', 'auto'] }).workers).toBe(availableParallelism());
+    expect(() => loadConfig({ env: {}, argv: ['--workers', 'two'] })).toThrow(/invalid workers: ASSAY_WORKERS \(--workers\) must be a whole number or auto \(got 'two'\)/);
+    expect(() => loadConfig({ env: { ASSAY_WORKERS: '0' } })).toThrow(/between 1 and 64/);
   });
 
   it('a bad port, limit or flag gets one line', () => {

@@ -4,6 +4,7 @@
  * everything else receives a `Config` (or the piece it needs) as an argument.
  */
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -55,6 +56,8 @@ export interface Config {
   loginWindow: number;
   /** Directory of the built UI (served as static files). */
   uiDir: string;
+  /** Engine processes of `assay serve` on this machine, sharing the port and the database (1 = no cluster). */
+  workers: number;
 }
 
 const DEFAULT_DB = 'sqlite:./data/assay.db';
@@ -117,6 +120,11 @@ const schema = z.object({
   loginMaxFailuresPerIp: intIn('ASSAY_LOGIN_MAX_FAILURES_PER_IP', 1, 1_000_000),
   loginWindow: intIn('ASSAY_LOGIN_WINDOW', 1, 24 * 3600),
   uiDir: z.string().min(1),
+  workers: z
+    .string()
+    .regex(/^(auto|\d+)$/, 'ASSAY_WORKERS (--workers) must be a whole number or auto')
+    .transform((v) => (v === 'auto' ? availableParallelism() : Number(v)))
+    .refine((n) => n >= 1 && n <= 64, 'ASSAY_WORKERS (--workers) must be between 1 and 64'),
 });
 
 /** Flags understood on the command line; each maps to a config key. */
@@ -127,6 +135,7 @@ const FLAGS: Record<string, keyof z.input<typeof schema>> = {
   '--data-dir': 'dataDir',
   '--log-level': 'logLevel',
   '--no-seed': 'seedDemo',
+  '--workers': 'workers',
 };
 
 export interface LoadOptions {
@@ -140,7 +149,7 @@ export interface LoadOptions {
  * and environment (ASSAY_DB, PORT or ASSAY_PORT, ASSAY_HOST, ASSAY_DATA_DIR, ASSAY_METRICS_TOKEN,
  * ASSAY_SECRET, ASSAY_LOG_LEVEL, ASSAY_BODY_LIMIT, ASSAY_UPLOAD_LIMIT, ASSAY_SEED_DEMO,
  * ASSAY_TRUST_PROXY, ASSAY_SESSION_TTL, ASSAY_LOGIN_MAX_FAILURES, ASSAY_LOGIN_MAX_FAILURES_PER_IP,
- * ASSAY_LOGIN_WINDOW, ASSAY_UI_DIR). Throws ConfigError with a one-line explanation.
+ * ASSAY_LOGIN_WINDOW, ASSAY_UI_DIR, ASSAY_WORKERS or --workers N|auto). Throws ConfigError with a one-line explanation.
  * Does not touch the disk: call `ensureSecret` for the generated secret.
  */
 export function loadConfig(opts: LoadOptions = {}): Config {
@@ -164,6 +173,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     loginMaxFailuresPerIp: env.ASSAY_LOGIN_MAX_FAILURES_PER_IP ?? '200',
     loginWindow: env.ASSAY_LOGIN_WINDOW ?? '900',
     uiDir: env.ASSAY_UI_DIR ?? 'proctor-ui/dist',
+    workers: env.ASSAY_WORKERS ?? '1',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -206,6 +216,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     loginMaxFailuresPerIp: c.loginMaxFailuresPerIp,
     loginWindow: c.loginWindow,
     uiDir: resolve(cwd, c.uiDir),
+    workers: c.workers,
   };
 }
 

@@ -4,7 +4,7 @@
  * PostgreSQL LISTEN connection is opened on first use).
  */
 import type { AppDeps } from '../http/deps.ts';
-import { createEventBus, type EventBus, type ProctorEvent, type ProctorEventHandler } from '../proctor/event-bus.ts';
+import { createEventBus, eventBusKind, type EventBus, type EventBusKind, type ProctorEvent, type ProctorEventHandler } from '../proctor/event-bus.ts';
 import { scoreAndStore } from './scoring.ts';
 import { DeliveryService } from './service.ts';
 import { Sweeper } from './sweeper.ts';
@@ -15,7 +15,7 @@ class LazyBus implements EventBus {
   private bus: Promise<EventBus> | null = null;
   constructor(
     private readonly url: string,
-    readonly kind: 'memory' | 'postgres',
+    readonly kind: EventBusKind,
   ) {}
   private get(): Promise<EventBus> {
     if (!this.bus) {
@@ -48,7 +48,7 @@ export function deliveryRuntime(deps: AppDeps): DeliveryRuntime {
   let rt = runtimes.get(deps);
   if (rt) return rt;
   const url = deps.config.db.url;
-  const bus = new LazyBus(url, deps.store.dialect === 'postgres' ? 'postgres' : 'memory');
+  const bus = new LazyBus(url, eventBusKind(url));
   const log = deps.logger;
   const service: DeliveryService = new DeliveryService({
     store: deps.store,

@@ -65,8 +65,8 @@ export interface DeliveryOptions {
   /** SQLite file databases: commit answer-only groups on a worker thread (default true). */
   sqliteAnswerThread?: boolean;
   /**
-   * How long the answer path may use a cached session row (default 30 s on SQLite, 5 s on
-   * PostgreSQL; 0 = always read).
+   * How long the answer path may use a cached session row (default 30 s for a process alone on
+   * its SQLite file, 5 s with several processes: cluster workers or PostgreSQL; 0 = always read).
    * Changes in this process update the cache at once and other processes' changes drop it
    * through the event bus; the TTL only bounds a lost notification. Anything a cached row
    * would refuse is re-checked on a fresh read, so a stale row can only delay a refusal.
@@ -169,10 +169,10 @@ export class DeliveryService {
     this.audit = opts.audit;
     this.bus = opts.bus;
     this.now = opts.now ?? Date.now;
-    // SQLite has one serving process (its bus is in memory and loses nothing), so the TTL only
-    // covers a change written by another tool to the same file; PostgreSQL may have several
-    // processes, whose changes arrive by NOTIFY, with the TTL bounding a lost notification.
-    this.cacheMs = opts.sessionCacheMs ?? (opts.store.dialect === 'sqlite' ? 30_000 : 5000);
+    // A process alone on its database (in-memory bus, loses nothing) only needs the TTL to cover
+    // a change written by another tool to the same file; with several processes (cluster
+    // workers, PostgreSQL) their changes arrive by the bus, the TTL bounding a lost message.
+    this.cacheMs = opts.sessionCacheMs ?? (opts.bus.kind === 'memory' ? 30_000 : 5000);
     this.content = new ContentCache(opts.store);
     const store = opts.store;
     const file = store.dialect === 'sqlite' && opts.sqliteAnswerThread !== false ? sqliteFileOf(store.url) : undefined;

@@ -1,8 +1,11 @@
 /**
- * Live proctor events: one interface, two implementations. On SQLite (one process) events
- * stay in memory; on PostgreSQL they travel through LISTEN/NOTIFY so every engine process
- * behind a load balancer sees every room's events, whichever process received the request.
+ * Live proctor events: one interface, three implementations. On SQLite in one process events
+ * stay in memory; with `assay serve --workers N` on SQLite they travel through the cluster's
+ * primary process (IPC); on PostgreSQL they travel through LISTEN/NOTIFY so every engine
+ * process behind a load balancer sees every room's events, whichever process received the
+ * request.
  */
+import cluster from 'node:cluster';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 
@@ -21,8 +24,14 @@ export interface ProctorEvent {
 
 export type ProctorEventHandler = (e: ProctorEvent) => void;
 
+/**
+ * `memory`: this process is the only one serving its database; `cluster`: several worker
+ * processes of one `assay serve --workers N` share it; `postgres`: any number of processes.
+ */
+export type EventBusKind = 'memory' | 'cluster' | 'postgres';
+
 export interface EventBus {
-  readonly kind: 'memory' | 'postgres';
+  readonly kind: EventBusKind;
   /** Deliver to every subscriber of `e.eventId`, in this and (PostgreSQL) other processes. */
   publish(e: ProctorEvent): Promise<void>;
   /** Receive the events of one exam event; returns the unsubscribe function. */
@@ -30,7 +39,7 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** In-process bus (SQLite deployments: one engine process). */
+/** In-process bus (SQLite deployments with one engine process). */
 export class MemoryEventBus implements EventBus {
   readonly kind = 'memory' as const;
   private readonly em = new EventEmitter();
@@ -48,6 +57,56 @@ export class MemoryEventBus implements EventBus {
   async close(): Promise<void> {
     this.em.removeAllListeners();
   }
+}
+
+/** The IPC message that carries one event between a cluster worker and the primary. */
+export interface ClusterBusMessage {
+  assayBus: ProctorEvent;
+}
+
+function isClusterBusMessage(m: unknown): m is ClusterBusMessage {
+  return typeof m === 'object' && m !== null && typeof (m as ClusterBusMessage).assayBus?.eventId === 'string';
+}
+
+/**
+ * Cluster worker bus (`assay serve --workers N` on SQLite): a worker sends each event to the
+ * primary, which relays it to every worker, the sender included (`relayClusterBus`), so local
+ * and remote subscribers are served the same way and in one order, as with NOTIFY.
+ */
+export class ClusterEventBus implements EventBus {
+  readonly kind = 'cluster' as const;
+  private readonly em = new EventEmitter();
+  private readonly onMessage = (m: unknown) => {
+    if (isClusterBusMessage(m)) this.em.emit(m.assayBus.eventId, m.assayBus);
+  };
+  constructor(private readonly channel: NodeJS.Process = process) {
+    this.em.setMaxListeners(0);
+    channel.on('message', this.onMessage);
+  }
+  async publish(e: ProctorEvent): Promise<void> {
+    // A worker whose primary is gone is shutting down (node:cluster ends it): nothing to reach.
+    if (!this.channel.connected || !this.channel.send) throw new Error('event bus: the cluster primary is not connected');
+    const msg: ClusterBusMessage = { assayBus: e };
+    await new Promise<void>((resolve, reject) => this.channel.send!(msg, undefined, undefined, (err) => (err ? reject(err) : resolve())));
+  }
+  async subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void> {
+    this.em.on(eventId, handler);
+    return () => this.em.off(eventId, handler);
+  }
+  async close(): Promise<void> {
+    this.channel.off('message', this.onMessage);
+    this.em.removeAllListeners();
+  }
+}
+
+/** In the cluster's primary: passes every worker's bus events on to every live worker. */
+export function relayClusterBus(): () => void {
+  const relay = (_from: unknown, m: unknown) => {
+    if (!isClusterBusMessage(m)) return;
+    for (const w of Object.values(cluster.workers ?? {})) if (w?.isConnected()) w.send(m);
+  };
+  cluster.on('message', relay);
+  return () => cluster.off('message', relay);
 }
 
 export const NOTIFY_CHANNEL = 'assay_proctor';
@@ -150,8 +209,15 @@ export class PostgresEventBus implements EventBus {
   }
 }
 
-/** The bus for a database URL: PostgreSQL URLs get LISTEN/NOTIFY, everything else memory. */
+/** Which bus serves a database URL in this process: PostgreSQL URLs NOTIFY, cluster workers IPC, else memory. */
+export function eventBusKind(dbUrl: string): EventBusKind {
+  if (/^postgres(ql)?:\/\//.test(dbUrl)) return 'postgres';
+  return cluster.isWorker ? 'cluster' : 'memory';
+}
+
+/** The bus for a database URL (see `eventBusKind`). */
 export async function createEventBus(dbUrl: string, pool?: pg.Pool): Promise<EventBus> {
-  if (/^postgres(ql)?:\/\//.test(dbUrl)) return PostgresEventBus.connect(dbUrl, pool);
-  return new MemoryEventBus();
+  const kind = eventBusKind(dbUrl);
+  if (kind === 'postgres') return PostgresEventBus.connect(dbUrl, pool);
+  return kind === 'cluster' ? new ClusterEventBus() : new MemoryEventBus();
 }

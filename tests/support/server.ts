@@ -15,6 +15,8 @@ export interface StartedServer {
   port: number;
   dataDir: string;
   demo: DemoLogins;
+  /** The `assay serve` process (the primary with `--workers`). */
+  pid: number;
   /** Everything the process printed so far (stdout + stderr). */
   output(): string;
   /** SIGTERM and wait for exit; resolves with the exit code. */
@@ -29,6 +31,8 @@ export interface StartOptions {
   /** How long to wait for /readyz (ms). */
   timeoutMs?: number;
   logLevel?: string;
+  /** More `assay serve` arguments (for example `['--workers', '2']`). */
+  args?: string[];
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -50,7 +54,7 @@ export async function startAssayServer(opts: StartOptions = {}): Promise<Started
   const db = opts.db ?? `sqlite:${join(dataDir, 'assay.db')}`;
   const port = await freePort();
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, ['bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1'], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +87,7 @@ export async function startAssayServer(opts: StartOptions = {}): Promise<Started
     port,
     dataDir,
     demo,
+    pid: child.pid!,
     output: () => out,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

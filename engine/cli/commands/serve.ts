@@ -1,10 +1,11 @@
-/** `assay serve [--db URL] [--port N] [--host H] [--data-dir D] [--no-seed]` */
-import { loadConfig, ConfigError } from '../../config.ts';
-import { createLogger } from '../../logger.ts';
+/** `assay serve [--db URL] [--port N] [--host H] [--data-dir D] [--no-seed] [--workers N|auto]` */
+import cluster from 'node:cluster';
+import { loadConfig, ConfigError, type Config } from '../../config.ts';
+import { createLogger, type Logger } from '../../logger.ts';
 import { startServer, describeStartupError } from '../../server.ts';
+import { startCluster, reportWorkerReady } from '../../cluster.ts';
 import { formatDemoLogins } from '../../seed/demo.ts';
 import { ensureUiBuilt } from '../../../proctor-ui/build.ts';
-
 
 export const summary = 'run the service (migrates, seeds the demo into an empty database, serves the UI)';
 
@@ -20,11 +21,19 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  try {
-    await ensureUiBuilt({ outDir: config.uiDir });
-  } catch (err) {
-    logger.warn({ err }, 'could not build the UI; the API still runs');
+  // In a cluster the primary builds the UI once, before any worker serves it.
+  if (!cluster.isWorker) {
+    try {
+      await ensureUiBuilt({ outDir: config.uiDir });
+    } catch (err) {
+      logger.warn({ err }, 'could not build the UI; the API still runs');
+    }
   }
+  return config.workers > 1 && cluster.isPrimary ? servePrimary(config, logger) : serveProcess(config, logger);
+}
+
+/** One engine process: the whole service, or one worker of a cluster. */
+async function serveProcess(config: Config, logger: Logger): Promise<number> {
   let running;
   try {
     running = await startServer(config, logger);
@@ -36,25 +45,52 @@ export async function run(args: string[]): Promise<number> {
     }
     throw err;
   }
+  const banner = running.demo ? formatDemoLogins(running.url, running.demo) : undefined;
+  if (cluster.isWorker) reportWorkerReady({ url: running.url, dbUrl: running.deps.store.url, banner });
+  else printBanner(running.url, running.deps.store.url, banner);
+  await untilSignal(logger, () => running.close());
+  // A worker's IPC channel to the primary would keep this process alive after the close.
+  if (cluster.isWorker) process.disconnect();
+  return 0;
+}
+
+/** The cluster's primary: starts the workers, prints the banner once, stops them on a signal. */
+async function servePrimary(config: Config, logger: Logger): Promise<number> {
+  let handle;
+  try {
+    handle = await startCluster(config, logger);
+  } catch (err) {
+    // The worker printed its one-line reason.
+    return (err as { exitCode?: number }).exitCode ?? 1;
+  }
+  printBanner(handle.url, handle.dbUrl, handle.banner, config.workers);
+  const h = handle;
+  const signalled = untilSignal(logger, () => h.stop()).then(() => 0);
+  return Promise.race([signalled, h.done]);
+}
+
+function printBanner(url: string, dbUrl: string, demo: string | undefined, workers = 1): void {
   const lines = [
     '',
-    `Assay is running at ${running.url}  (database: ${running.deps.store.url})`,
-    `API docs: ${running.url}/docs   OpenAPI: ${running.url}/openapi.json`,
+    `Assay is running at ${url}  (database: ${dbUrl}${workers > 1 ? `; ${workers} engine processes` : ''})`,
+    `API docs: ${url}/docs   OpenAPI: ${url}/openapi.json`,
   ];
-  if (running.demo) lines.push(formatDemoLogins(running.url, running.demo));
+  if (demo) lines.push(demo);
   lines.push('Press Ctrl+C to stop.', '');
   process.stdout.write(lines.join('\n') + '\n');
+}
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+/** Waits for SIGTERM or SIGINT, then runs `stop` (errors are logged, not thrown). */
+function untilSignal(logger: Logger, stop: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const onSignal = (signal: string) => {
       logger.info({ signal }, 'shutting down');
-      running.close().then(resolve, (err) => {
+      stop().then(resolve, (err) => {
         logger.error({ err }, 'shutdown failed');
         resolve();
       });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
   });
-  return 0;
 }
