@@ -175,7 +175,7 @@ export class DeliveryService {
     this.cacheMs = opts.sessionCacheMs ?? (opts.bus.kind === 'memory' ? 30_000 : 5000);
     this.content = new ContentCache(opts.store);
     const store = opts.store;
-    const file = store.dialect === 'sqlite' && opts.sqliteAnswerThread !== false ? sqliteFileOf(store.url) : undefined;
+    const file = (this.answerFile = store.dialect === 'sqlite' && opts.sqliteAnswerThread !== false ? sqliteFileOf(store.url) : undefined);
     this.writer = new AnswerWriter<StoreTx>(
       (answers, ops) => {
         // Groups of answers only (the bulk of an exam) commit on the writer thread; groups with
@@ -194,6 +194,8 @@ export class DeliveryService {
     );
   }
 
+  /** The SQLite file whose answers commit on a writer thread (undefined: no thread). */
+  private readonly answerFile: string | undefined;
   private thread: SqliteAnswerWorker | undefined;
   private threadBroken = false;
   private closing = false;
@@ -634,10 +636,17 @@ export class DeliveryService {
     const batch = [...this.seen];
     this.seen.clear();
     try {
-      // One statement for the whole batch. On SQLite it shares a group's fsync; on PostgreSQL it
-      // runs on its own and skips rows a state change holds (a group transaction holding 2,000
-      // row locks deadlocked with groups of transitions): those wait for the next flush.
-      const skipped = this.store.dialect === 'sqlite' ? await this.writer.run((tx) => tx.sessions.touchMany(batch)) : await this.store.sessions.touchMany(batch);
+      // On SQLite the answer thread writes them: on the main thread the group would wait for the
+      // thread's write lock and its own fsync with the event loop stopped (and its answers would
+      // leave the thread). Without the thread they share a group's fsync. On PostgreSQL one
+      // statement runs on its own and skips rows a state change holds (a group transaction
+      // holding 2,000 row locks deadlocked with groups of transitions): those wait for the next flush.
+      const thread = this.answerFile ? this.answerThread(this.answerFile) : undefined;
+      const skipped = thread
+        ? (await thread.touch(batch), [])
+        : this.store.dialect === 'sqlite'
+          ? await this.writer.run((tx) => tx.sessions.touchMany(batch))
+          : await this.store.sessions.touchMany(batch);
       const at = new Map(batch);
       for (const id of skipped) if (!this.seen.has(id)) this.seen.set(id, at.get(id)!);
       if (skipped.length) this.scheduleSeenFlush();

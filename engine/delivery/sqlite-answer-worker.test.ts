@@ -89,6 +89,39 @@ describe('SQLite answer thread', () => {
   });
 });
 
+describe('last-seen times on SQLite', () => {
+  it('are written by the answer thread, never earlier than stored, and not through the main connection', async () => {
+    const p: CandidatePrincipal = { kind: 'candidate', role: 'candidate', candidateId: fx.candidates[0]!.candidateId, schoolIds: [], eventId: fx.event.id, rosterId: fx.candidates[0]!.rosterId, ticketCode: fx.candidates[0]!.ticketCode };
+    const s = await svc.sessionFor(p);
+    const w = new SqliteAnswerWorker(sqliteFileOf(url)!);
+    try {
+      const later = Date.now() + 3600_000;
+      await w.touch([[s.id, later]]);
+      expect((await store.sessions.get(s.id))!.lastSeenAt).toBe(later);
+      await w.touch([[s.id, later - 1000], ['no-such-session', 1]]);
+      expect((await store.sessions.get(s.id))!.lastSeenAt).toBe(later); // a late, older time does not move it back
+      await w.touch([[s.id, Date.now() - 1000]]);
+    } finally {
+      await w.close();
+    }
+    // The service's batched flush goes to the thread: the main connection's touchMany is not called.
+    const mainTouches = { n: 0 };
+    const orig = store.sessions.touchMany.bind(store.sessions);
+    store.sessions.touchMany = (e) => (mainTouches.n++, orig(e));
+    const writerItems = svc.writer.stats.answers; // answers and operations queued on the group writer
+    try {
+      const before = (await store.sessions.get(s.id))!.lastSeenAt!;
+      await svc.heartbeat(p, []);
+      await svc.flushSeen();
+      expect((await store.sessions.get(s.id))!.lastSeenAt).toBeGreaterThanOrEqual(before);
+      expect(mainTouches.n).toBe(0);
+      expect(svc.writer.stats.answers).toBe(writerItems);
+    } finally {
+      store.sessions.touchMany = orig;
+    }
+  });
+});
+
 describe('heartbeat time', () => {
   it('timeLeft reports the same deadline and remaining time as the full view, without reading answers', async () => {
     const p: CandidatePrincipal = { kind: 'candidate', role: 'candidate', candidateId: fx.candidates[0]!.candidateId, schoolIds: [], eventId: fx.event.id, rosterId: fx.candidates[0]!.rosterId, ticketCode: fx.candidates[0]!.ticketCode };

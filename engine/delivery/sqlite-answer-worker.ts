@@ -6,7 +6,8 @@
  * ONE immediate transaction and answers only after COMMIT returned: an acknowledgement still
  * means durable. Statuses follow the store's appendResponses contract with `whileInProgress`:
  * `stored` when the row is new, `duplicate` when (session, item, clientSeq) was already there
- * (a retry), `closed` when the session was no longer in progress.
+ * (a retry), `closed` when the session was no longer in progress. It also writes the batched
+ * last-seen times (`touch`), the only other write of the answer phase.
  *
  * The SQL mirrors engine/store/repositories/responses.ts (table `responses`, unique key
  * session_id + item_identifier + client_seq); values are stored as JSON text, as the store does.
@@ -29,10 +30,12 @@ db.pragma('busy_timeout = 5000');
 const insert = db.prepare("INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress') ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING");
 const exists = db.prepare('SELECT 1 FROM responses WHERE session_id = ? AND item_identifier = ? AND client_seq = ?').pluck();
 const append = db.transaction((rows) => rows.map((r) => insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[0]).changes === 1 ? 1 : exists.get(r[0], r[1], r[4]) ? 0 : 2));
+const touch = db.prepare('UPDATE exam_sessions SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
+const touchAll = db.transaction((entries) => { for (const e of entries) touch.run(e[1], e[0]); return []; });
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.postMessage({ id: m.id, closed: true }); return; }
   try {
-    parentPort.postMessage({ id: m.id, stored: append.immediate(m.rows) });
+    parentPort.postMessage({ id: m.id, stored: m.touch ? touchAll.immediate(m.touch) : append.immediate(m.rows) });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { message: String(e && e.message || e), code: e && e.code } });
   }
@@ -102,6 +105,15 @@ export class SqliteAnswerWorker {
     const rows = batch.map((r) => [r.sessionId, r.itemId, r.responseId ?? null, r.value === null || r.value === undefined ? null : JSON.stringify(r.value), r.clientSeq, r.receivedAt]);
     const stored = (await this.send({ rows })) as number[];
     return stored.map((s) => (s === 1 ? 'stored' : s === 0 ? 'duplicate' : 'closed'));
+  }
+
+  /**
+   * Writes last-seen times `[sessionId, at]` in one transaction (a time never moves back), so
+   * the event loop neither waits for the write lock nor for the fsync (SQL as the store's
+   * sessions.touchMany).
+   */
+  async touch(entries: [string, number][]): Promise<void> {
+    if (entries.length) await this.send({ touch: entries });
   }
 
   /** Closes the connection and ends the thread. */

@@ -45,7 +45,8 @@ export function toStoreError(e: unknown): unknown {
     return cause === e ? e : new StoreError('other', `database error: ${cause.message}`);
   }
   if (code.startsWith('SQLITE_')) {
-    const kind = sqliteKinds[code] ?? 'other';
+    // Extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_CONSTRAINT_UNIQUE, ...) fall back to their primary code.
+    const kind = sqliteKinds[code] ?? sqliteKinds[/^SQLITE_[A-Z]+/.exec(code)![0]] ?? 'other';
     // SQLite names the column(s): "UNIQUE constraint failed: users.username".
     const m = /constraint failed: (.+)$/.exec(cause.message);
     return new StoreError(kind, cause.message, m?.[1]);

@@ -9,7 +9,30 @@
  */
 import type Database from 'better-sqlite3';
 import type { Ctx, Mutex } from './context.ts';
-import { toStoreError } from './errors.ts';
+import { isStoreError, toStoreError } from './errors.ts';
+
+/**
+ * Waits (ms) before each new try of a BEGIN IMMEDIATE refused as busy. busy_timeout waits with
+ * the event loop stopped, and SQLite can also refuse at once (seen under load with the answer
+ * thread's connection committing beside the main one), so the caller gives the lock back to
+ * the event loop and tries again: about 10 s in all before the callers get the error.
+ */
+export const BEGIN_RETRY_DELAYS_MS = [2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 2000, 2000, 2000];
+
+/** BEGIN IMMEDIATE; returns the store error when it failed (busy: the caller may try again later). */
+export function beginImmediate(sqlite: Database.Database): unknown {
+  try {
+    sqlite.exec('BEGIN IMMEDIATE');
+    return undefined;
+  } catch (e) {
+    return toStoreError(e);
+  }
+}
+
+/** True when a failed BEGIN may be tried again after `BEGIN_RETRY_DELAYS_MS[attempt]`. */
+export function retryBegin(err: unknown, attempt: number): boolean {
+  return isStoreError(err, 'busy') && attempt < BEGIN_RETRY_DELAYS_MS.length;
+}
 
 interface Job {
   fn: (c: Ctx) => Promise<unknown>;
@@ -44,7 +67,7 @@ export class SqliteGroupCommit {
     void this.mutex.run(() => this.runJobs(jobs));
   }
 
-  private async runJobs(jobs: Job[]): Promise<void> {
+  private async runJobs(jobs: Job[], attempt = 0): Promise<void> {
     const { sqlite, ctx } = this;
     this.stats.batches++;
     this.stats.calls += jobs.length;
@@ -59,11 +82,12 @@ export class SqliteGroupCommit {
       return;
     }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
-    try {
-      // IMMEDIATE takes the write lock now, so two processes never deadlock upgrading a read lock.
-      sqlite.exec('BEGIN IMMEDIATE');
-    } catch (e) {
-      for (const j of jobs) j.reject(toStoreError(e));
+    // IMMEDIATE takes the write lock now, so two processes never deadlock upgrading a read lock.
+    const failed = beginImmediate(sqlite);
+    if (failed) {
+      if (retryBegin(failed, attempt)) {
+        setTimeout(() => void this.mutex.run(() => this.runJobs(jobs, attempt + 1)), BEGIN_RETRY_DELAYS_MS[attempt]);
+      } else for (const j of jobs) j.reject(failed);
       return;
     }
     for (const j of jobs) {

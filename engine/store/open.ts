@@ -19,7 +19,7 @@ import * as sqliteSchema from './schema.sqlite.ts';
 import * as pgSchema from './schema.pg.ts';
 import { Mutex, pgRaw, sqliteRaw, type Ctx, type Db, type Tables } from './context.ts';
 import { toStoreError } from './errors.ts';
-import { SqliteGroupCommit } from './group-commit.ts';
+import { BEGIN_RETRY_DELAYS_MS, beginImmediate, retryBegin, SqliteGroupCommit } from './group-commit.ts';
 import { makeRepositories } from './repositories/index.ts';
 import type { Store, StoreTx } from './types.ts';
 
@@ -85,19 +85,29 @@ function openSqlite(url: string, opts: OpenOptions): Store {
     run: (fn) => guard(fn(txCtx)),
     tx: (fn) => guard(fn(txCtx)),
   };
-  const runTx = <T>(fn: (c: Ctx) => Promise<T>): Promise<T> =>
-    mutex.run(async () => {
-      // IMMEDIATE takes the write lock now, so two processes never deadlock upgrading a read lock.
-      sqlite.exec('BEGIN IMMEDIATE');
-      try {
-        const r = await fn(txCtx);
-        sqlite.exec('COMMIT');
-        return r;
-      } catch (e) {
-        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-        throw toStoreError(e);
-      }
-    });
+  const runTx = async <T>(fn: (c: Ctx) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      const done = await mutex.run(async () => {
+        // IMMEDIATE takes the write lock now, so two processes never deadlock upgrading a read lock.
+        const failed = beginImmediate(sqlite);
+        if (failed) {
+          if (retryBegin(failed, attempt)) return undefined;
+          throw failed;
+        }
+        try {
+          const r = await fn(txCtx);
+          sqlite.exec('COMMIT');
+          return { r };
+        } catch (e) {
+          if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+          throw toStoreError(e);
+        }
+      });
+      if (done) return done.r;
+      // Busy: try again later, with the connection free for this process's other work meanwhile.
+      await new Promise((r) => setTimeout(r, BEGIN_RETRY_DELAYS_MS[attempt]));
+    }
+  };
   const group = new SqliteGroupCommit(sqlite, mutex, txCtx);
   const top: Ctx = {
     dialect: 'sqlite', db, t: sqliteSchema, raw, now, inTx: false, sqlite,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { openStore, StoreUrlError } from './index.ts';
 import { defineStoreSuite } from './store.suite.ts';
 
@@ -37,5 +38,31 @@ describe('sqlite connection', () => {
     await expect(openStore('mysql://x')).rejects.toThrow(StoreUrlError);
     await expect(openStore('mysql://x')).rejects.toThrow(/must start with sqlite: .* or postgres:\/\//);
     await expect(openStore('sqlite:')).rejects.toThrow(/names no file/);
+  });
+
+  it('a write refused as busy (another connection holds the lock) is tried again later, not failed', async () => {
+    const file = join(dir, 'busy.db');
+    const store = await openStore(`sqlite:${file}`);
+    await store.migrate();
+    // A short synchronous wait, so the lock outlives it: SQLite answers SQLITE_BUSY.
+    await store.raw.exec('PRAGMA busy_timeout = 20');
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const released = new Promise<void>((r) => setTimeout(() => (other.exec('COMMIT'), r()), 300));
+      const t0 = Date.now();
+      // One transaction (store.transaction) and one group of calls (group commit) wait for the lock.
+      const [tx, group] = await Promise.all([
+        store.transaction(async (t) => t.appSessions.deleteExpired(Date.now())),
+        Promise.all([store.appSessions.deleteExpired(Date.now()), store.appSessions.deleteExpired(Date.now())]),
+      ]);
+      await released;
+      expect(tx).toBeGreaterThanOrEqual(0);
+      expect(group).toHaveLength(2);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    } finally {
+      other.close();
+      await store.close();
+    }
   });
 });
