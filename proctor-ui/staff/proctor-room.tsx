@@ -196,8 +196,12 @@ export function ProctorRoom(props: HomeProps & { eventId: string; roomId?: strin
             onClose={() => {
               const { opener, row } = open;
               setOpen(undefined);
-              // Back to the button that opened the dialog, or (it went away with the state change) to the row's first action.
+              // Back to the button that opened the dialog, or (it went away with the state change) to the row's first action,
+              // but only when focus went away with the dialog: by the time this runs the proctor may already be elsewhere
+              // (typing the room message), and taking focus there sends their keystrokes to a row button (a space clicks it).
               setTimeout(() => {
+                const a = document.activeElement;
+                if (a && a !== document.body) return;
                 const target = opener?.isConnected ? opener : document.querySelector<HTMLElement>(`[data-row="${CSS.escape(row.candidateId)}"] button`);
                 target?.focus();
               }, 0);
@@ -299,6 +303,14 @@ function ActionDialog({ row, action, run, onClose }: { row: Row; action: Action;
   const ref = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  // onClose once per dialog: after a successful submit the unmount's d.close() fires the
+  // dialog's close event again, on the detached element, later.
+  const closed = useRef(false);
+  const close = () => {
+    if (closed.current) return;
+    closed.current = true;
+    onClose();
+  };
   useEffect(() => {
     const d = ref.current!;
     if (!d.open) d.showModal();
@@ -321,11 +333,11 @@ function ActionDialog({ row, action, run, onClose }: { row: Row; action: Action;
     const err = await run(row, action, body);
     setBusy(false);
     if (err) setError(err);
-    else onClose();
+    else close();
   };
 
   return (
-    <dialog ref={ref} class="action-dialog" aria-labelledby={id('h')} onClose={onClose} data-dialog={action}>
+    <dialog ref={ref} class="action-dialog" aria-labelledby={id('h')} onClose={close} data-dialog={action}>
       <form onSubmit={submit}>
         <h2 id={id('h')}>{t('actionFor', { action: actionLabel(action), who })}</h2>
         {action === 'pause' && (
