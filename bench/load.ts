@@ -9,7 +9,9 @@
  *
  * Options: --candidates N (default 2000) --seconds S (answer phase, default 20)
  *          --db sqlite|postgres (default sqlite) --items K (default 40)
- *          --connections C (HTTP keep-alive connections, default 256) --room-size R (default 500)
+ *          --connections C (HTTP keep-alive connections, default one per candidate up to 4,000, as
+ *          each candidate's browser holds its own; fewer queue requests in the load generator)
+ *          --room-size R (default 500)
  *          --workers W (engine processes of `assay serve --workers`, default 1)
  * The load generator runs on the same (shared, 2-core) machine as the server, so the figures
  * are pessimistic. The last line printed is one JSON object.
@@ -23,6 +25,7 @@ import { loadConfig, ensureSecret } from '../engine/config.ts';
 import { openStore } from '../engine/store/index.ts';
 import { hashPassword } from '../engine/auth/password.ts';
 import { createExamFixture, CHOICES } from '../engine/delivery/exam-fixture.ts';
+import { SERVE_NODE_FLAGS } from '../engine/cluster.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -43,6 +46,8 @@ class Conn {
   private pending: { resolve: (r: HttpResult) => void; reject: (e: Error) => void } | null = null;
   busy = false;
   dead = false;
+  /** Requests answered on this connection (a reused one may meet the server's idle close). */
+  served = 0;
   constructor(
     private readonly host: string,
     private readonly port: number,
@@ -85,7 +90,7 @@ class Conn {
         reject(new Error(`no answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending = {
-        resolve: (r) => (clearTimeout(timer), resolve(r)),
+        resolve: (r) => (clearTimeout(timer), this.served++, resolve(r)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       };
       this.sock.write(raw);
@@ -140,6 +145,12 @@ class Conn {
 }
 
 /** A pool of keep-alive connections with a FIFO of waiting requests. */
+/** The errors of a connection the server closed while the request was on its way (not a timeout). */
+function isStaleConnectionError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || (e as Error).message === 'connection closed';
+}
+
 export class HttpPool {
   private conns: Conn[] = [];
   private idle: Conn[] = [];
@@ -200,11 +211,20 @@ export class HttpPool {
       (body === undefined ? 'Content-Length: 0\r\n' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n`) +
       '\r\n' +
       payload;
-    const c = await this.take();
-    try {
-      return await c.send(raw, this.timeoutMs);
-    } finally {
-      void this.give(c);
+    for (let attempt = 0; ; attempt++) {
+      const c = await this.take();
+      const reused = c.served > 0;
+      try {
+        return await c.send(raw, this.timeoutMs);
+      } catch (e) {
+        // As browsers do: a request on a reused keep-alive connection that the server closed
+        // meanwhile (reset, closed before any answer) is sent once more on another connection.
+        // Answers are idempotent by clientSeq, so a request that did arrive is not stored twice.
+        if (attempt === 0 && reused && isStaleConnectionError(e)) continue;
+        throw e;
+      } finally {
+        void this.give(c);
+      }
     }
   }
 
@@ -270,13 +290,13 @@ export async function spawnServer(db: string, dataDir: string, port: number, env
   let out = '';
   // BENCH_SERVER_NODE_ARGS (for example "--cpu-prof") profiles the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'warn', ASSAY_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (out = (out + d).slice(-20000)));
-  child.stderr!.on('data', (d) => (out = (out + d).slice(-20000)));
+  child.stderr!.on('data', (d) => { if (process.env.BENCH_SERVER_STDERR) process.stderr.write(d); out = (out + d).slice(-20000); });
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   let gone: number | null | undefined;
   void exited.then((c) => (gone = c));
@@ -509,7 +529,7 @@ async function main(): Promise<void> {
   const S = Number(opt('seconds', '20'));
   const db = opt('db', 'sqlite') as 'sqlite' | 'postgres';
   const items = Number(opt('items', '40'));
-  const conns = Number(opt('connections', '256'));
+  const conns = Number(opt('connections', String(Math.min(N, 4000))));
   const roomSize = Number(opt('room-size', '500'));
   const workers = Number(opt('workers', '1'));
   if (!['sqlite', 'postgres'].includes(db) || !(N > 0) || !(S > 0) || !(Number.isInteger(workers) && workers >= 1)) {

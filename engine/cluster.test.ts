@@ -5,15 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { SERVE_NODE_FLAGS } from './cluster.ts';
 import { request } from 'node:http';
 import { loginToken, startAssayServer, type StartedServer } from '../tests/support/server.ts';
 
 let server: StartedServer;
 
-/** The worker pids of the primary (its direct children). */
+/** The worker pids of the primary (its children running `assay.mjs serve`). */
 function workerPids(primary: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    // Only the engine workers: tsx's esbuild service is a child of the primary too.
+    return execFileSync('pgrep', ['-P', String(primary), '-f', 'assay.mjs serve'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -102,6 +106,34 @@ describe('assay serve --workers 2 (SQLite)', () => {
     ac.abort();
     await reading;
   }, 60_000);
+
+  it('workers run with the serving node flags, as `npm start` does', () => {
+    for (const pid of workerPids(server.pid)) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      for (const f of SERVE_NODE_FLAGS) expect(argv).toContain(f);
+    }
+    const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    for (const f of SERVE_NODE_FLAGS) expect(start).toContain(f);
+  });
+
+  it('keeps an idle keep-alive connection open past the player heartbeat interval (5 s)', async () => {
+    const sock = connect(server.port, '127.0.0.1');
+    let got = '';
+    sock.setEncoding('utf8');
+    sock.on('data', (d) => (got += d));
+    let closed = false;
+    sock.on('close', () => (closed = true));
+    const ask = async () => {
+      got = '';
+      sock.write(`GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n`);
+      await until('a response', () => /\r\n\r\n\{"status":"ok"\}/.test(got), 5000);
+    };
+    await ask();
+    await new Promise((r) => setTimeout(r, 6500));
+    expect(closed).toBe(false);
+    await ask();
+    sock.destroy();
+  }, 30_000);
 
   it('replaces a worker that dies, and keeps serving', async () => {
     const before = workerPids(server.pid);

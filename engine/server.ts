@@ -58,6 +58,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const server: ServerType = await new Promise((resolve, reject) => {
     // The answer fast path (engine/http/fast-path.ts) in front of hono's node adapter.
     const s = createServer(deps.fast.listener(deps, getRequestListener(app.fetch)));
+    // A candidate's browser beats every 5 s, which is Node's default keep-alive timeout: each
+    // beat would race the close (a reset, a new connection). 65 s also outlasts the usual load
+    // balancer idle timeout (60 s), so the balancer, not the engine, ends idle connections.
+    s.keepAliveTimeout = 65_000;
+    s.headersTimeout = 66_000;
     s.once('error', reject);
     s.listen(config.port, config.host, () => resolve(s));
   });

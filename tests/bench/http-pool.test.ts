@@ -43,4 +43,30 @@ describe('bench HttpPool', () => {
     pool.close();
     server!.closeAllConnections();
   });
+
+  it('sends a request once more when a reused connection is closed under it, as browsers do; a fresh connection is not retried', async () => {
+    const perSocket = new WeakMap<object, number>();
+    let hits = 0;
+    const port = await listen(5000, (req, res) => {
+      hits++;
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      // The second request on a connection meets a server that just closed it.
+      if (n === 2 || req.url === '/always-close') return req.socket.destroy();
+      res.end(`ok ${n}`);
+    });
+    const pool = new HttpPool('127.0.0.1', port, 1);
+    await pool.open();
+    expect((await pool.request('GET', '/')).body).toBe('ok 1');
+    expect((await pool.request('GET', '/')).body).toBe('ok 1'); // answered on a new connection
+    expect(hits).toBe(3);
+    pool.close();
+
+    const fresh = new HttpPool('127.0.0.1', port, 1);
+    await fresh.open();
+    hits = 0;
+    await expect(fresh.request('GET', '/always-close')).rejects.toThrow();
+    expect(hits).toBe(1);
+    fresh.close();
+  });
 });
