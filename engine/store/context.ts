@@ -26,6 +26,12 @@ export interface Ctx {
   inTx: boolean;
   /** Runs a single-statement operation (serialised with transactions on SQLite). */
   run<T>(fn: (c: Ctx) => Promise<T>): Promise<T>;
+  /**
+   * Runs a read-only operation. On SQLite outside a transaction it does not join the group
+   * commit: a WAL reader never needs the write lock, and a group's BEGIN IMMEDIATE would wait
+   * for the answer thread's commit with the event loop stopped. Elsewhere the same as `run`.
+   */
+  read<T>(fn: (c: Ctx) => Promise<T>): Promise<T>;
   /** Runs fn atomically (joins the current transaction when already in one). */
   tx<T>(fn: (c: Ctx) => Promise<T>): Promise<T>;
   /** The better-sqlite3 handle (SQLite only). */

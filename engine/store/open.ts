@@ -83,6 +83,7 @@ function openSqlite(url: string, opts: OpenOptions): Store {
   const txCtx: Ctx = {
     dialect: 'sqlite', db, t: sqliteSchema, raw, now, inTx: true, sqlite,
     run: (fn) => guard(fn(txCtx)),
+    read: (fn) => guard(fn(txCtx)),
     tx: (fn) => guard(fn(txCtx)),
   };
   const runTx = async <T>(fn: (c: Ctx) => Promise<T>): Promise<T> => {
@@ -112,6 +113,8 @@ function openSqlite(url: string, opts: OpenOptions): Store {
   const top: Ctx = {
     dialect: 'sqlite', db, t: sqliteSchema, raw, now, inTx: false, sqlite,
     run: (fn) => group.submit(fn, false),
+    // The mutex keeps it out of a group transaction that is awaiting its calls.
+    read: (fn) => mutex.run(() => guard(fn(txCtx))),
     tx: (fn) => group.submit(fn, true),
   };
   const txRepos = makeRepositories(txCtx);
@@ -177,6 +180,7 @@ async function openPg(url: string, opts: OpenOptions): Promise<Store> {
       inTx,
       pg: client,
       run: (fn) => guard(fn(c)),
+      read: (fn) => guard(fn(c)),
       tx: inTx ? (fn) => guard(fn(c)) : (fn) => runTx(fn),
     };
     return c;

@@ -65,4 +65,25 @@ describe('sqlite connection', () => {
       await store.close();
     }
   });
+
+  it('reads do not wait for another connection\'s write lock (they never join a write group)', async () => {
+    const file = join(dir, 'reads.db');
+    const store = await openStore(`sqlite:${file}`);
+    await store.migrate();
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const t0 = Date.now();
+      // Several reads in one turn of the event loop: before, they formed a group whose BEGIN
+      // IMMEDIATE waited busy_timeout (5 s) for the lock with the event loop stopped.
+      const [users, session, count] = await Promise.all([store.users.list(), store.sessions.get('none'), store.users.count()]);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect([users, session, count]).toEqual([[], undefined, 0]);
+      expect(other.inTransaction).toBe(true);
+    } finally {
+      other.exec('COMMIT');
+      other.close();
+      await store.close();
+    }
+  });
 });

@@ -11,7 +11,7 @@ export function appSessionsRepo(c: Ctx): AppSessionsRepo {
       idHash: s.idHash, userId: s.userId ?? null, candidateId: s.candidateId ?? null, examSessionId: s.examSessionId ?? null, role: s.role,
       csrfToken: s.csrfToken, data: s.data ?? null, createdAt: s.createdAt ?? now(), expiresAt: s.expiresAt, lastSeenAt: s.lastSeenAt ?? null,
     }).returning())[0]),
-    get: (idHash) => c.run(async (x) => first(await runPrepared<AppSession[]>(x, 'appSessions.get', () => x.db.select().from(a).where(eq(a.idHash, sql.placeholder('h'))), { h: idHash }))),
+    get: (idHash) => c.read(async (x) => first(await runPrepared<AppSession[]>(x, 'appSessions.get', () => x.db.select().from(a).where(eq(a.idHash, sql.placeholder('h'))), { h: idHash }))),
     touch: (idHash, at, expiresAt) => c.run(async (x) => {
       const ph = sql.placeholder;
       if (expiresAt === undefined) {

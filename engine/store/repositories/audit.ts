@@ -40,7 +40,7 @@ export function auditRepo(c: Ctx): AuditRepo {
   return {
     append: async (e) => (await appendMany([e]))[0],
     appendMany: async (list) => (list.length ? appendMany(list) : []),
-    list: (f = {}) => c.run(async ({ db }) => db.select().from(auditLog).where(and(
+    list: (f = {}) => c.read(async ({ db }) => db.select().from(auditLog).where(and(
       f.afterSeq !== undefined ? gt(auditLog.seq, f.afterSeq) : undefined,
       f.action !== undefined ? eq(auditLog.action, f.action) : undefined,
       f.target !== undefined ? eq(auditLog.target, f.target) : undefined,
@@ -51,7 +51,7 @@ export function auditRepo(c: Ctx): AuditRepo {
       let expectedSeq = 1;
       let checked = 0;
       for (;;) {
-        const page = await c.run(async ({ db }) => db.select().from(auditLog).where(gt(auditLog.seq, expectedSeq - 1)).orderBy(asc(auditLog.seq)).limit(2000));
+        const page = await c.read(async ({ db }) => db.select().from(auditLog).where(gt(auditLog.seq, expectedSeq - 1)).orderBy(asc(auditLog.seq)).limit(2000));
         for (const e of page) {
           // A deleted row shows as a gap; an edited row as a hash mismatch; a re-linked row as a prev_hash mismatch.
           if (e.seq !== expectedSeq || e.prevHash !== prevHash || auditHash(prevHash, e) !== e.hash) return { ok: false, checked, firstBrokenSeq: e.seq !== expectedSeq ? expectedSeq : e.seq };

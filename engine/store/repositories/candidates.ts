@@ -31,8 +31,8 @@ export function candidatesRepo(c: Ctx): CandidatesRepo {
   return {
     create: async (k, personal) => (await createMany([{ candidate: k, personal }]))[0],
     createMany: async (list) => (list.length ? createMany(list) : []),
-    get: (id) => c.run(async (x) => first(await runPrepared<Candidate[]>(x, 'candidates.get', () => x.db.select().from(candidates).where(eq(candidates.id, sql.placeholder('id'))), { id }))),
-    list: (f = {}) => c.run(async ({ db }) => db.select().from(candidates)
+    get: (id) => c.read(async (x) => first(await runPrepared<Candidate[]>(x, 'candidates.get', () => x.db.select().from(candidates).where(eq(candidates.id, sql.placeholder('id'))), { id }))),
+    list: (f = {}) => c.read(async ({ db }) => db.select().from(candidates)
       .where(and(f.schoolId !== undefined ? eq(candidates.schoolId, f.schoolId) : undefined, f.classId !== undefined ? eq(candidates.classId, f.classId) : undefined))
       .orderBy(asc(candidates.id))),
     update: (id, patch) => c.run(async ({ db }) => {
@@ -45,7 +45,7 @@ export function candidatesRepo(c: Ctx): CandidatesRepo {
       const { candidateId: _k, ...set } = row;
       return (await db.insert(personalData).values(row).onConflictDoUpdate({ target: personalData.candidateId, set }).returning())[0];
     }),
-    getPersonalData: (candidateId) => c.run(async ({ db }) => first(await db.select().from(personalData).where(eq(personalData.candidateId, candidateId)))),
+    getPersonalData: (candidateId) => c.read(async ({ db }) => first(await db.select().from(personalData).where(eq(personalData.candidateId, candidateId)))),
     deletePersonalData: (candidateId) => c.run(async ({ db }) =>
       (await db.delete(personalData).where(eq(personalData.candidateId, candidateId)).returning({ id: personalData.candidateId })).length > 0),
   };

@@ -10,7 +10,7 @@ export function careerOutcomesRepo(c: Ctx): CareerOutcomesRepo {
     add: (x) => c.run(async ({ db, now }) => (await db.insert(o).values({
       id: x.id ?? newId(), candidateId: x.candidateId, kind: x.kind, value: x.value, source: x.source ?? null, recordedAt: x.recordedAt ?? now(),
     }).returning())[0]),
-    listByCandidate: (candidateId) => c.run(async ({ db }) => db.select().from(o).where(eq(o.candidateId, candidateId)).orderBy(asc(o.recordedAt), asc(o.id))),
-    listAll: () => c.run(async ({ db }) => db.select().from(o).orderBy(asc(o.candidateId), asc(o.recordedAt))),
+    listByCandidate: (candidateId) => c.read(async ({ db }) => db.select().from(o).where(eq(o.candidateId, candidateId)).orderBy(asc(o.recordedAt), asc(o.id))),
+    listAll: () => c.read(async ({ db }) => db.select().from(o).orderBy(asc(o.candidateId), asc(o.recordedAt))),
   };
 }

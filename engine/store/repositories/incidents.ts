@@ -11,9 +11,9 @@ export function incidentsRepo(c: Ctx): IncidentsRepo {
       id: i.id ?? newId(), eventId: i.eventId, sessionId: i.sessionId ?? null, roomId: i.roomId ?? null, kind: i.kind,
       actor: i.actor ?? null, note: i.note ?? null, details: i.details ?? null, at: i.at ?? now(),
     }).returning())[0]),
-    listByEvent: (eventId, f = {}) => c.run(async ({ db }) => db.select().from(incidents)
+    listByEvent: (eventId, f = {}) => c.read(async ({ db }) => db.select().from(incidents)
       .where(and(eq(incidents.eventId, eventId), f.since !== undefined ? gte(incidents.at, f.since) : undefined, f.roomId !== undefined ? eq(incidents.roomId, f.roomId) : undefined))
       .orderBy(asc(incidents.at), asc(incidents.id))),
-    listBySession: (sessionId) => c.run(async ({ db }) => db.select().from(incidents).where(eq(incidents.sessionId, sessionId)).orderBy(asc(incidents.at), asc(incidents.id))),
+    listBySession: (sessionId) => c.read(async ({ db }) => db.select().from(incidents).where(eq(incidents.sessionId, sessionId)).orderBy(asc(incidents.at), asc(incidents.id))),
   };
 }

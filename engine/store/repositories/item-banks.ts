@@ -11,9 +11,9 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
       id: b.id ?? newId(), code: b.code, name: b.name, description: b.description ?? null, language: b.language ?? null,
       subject: b.subject ?? null, createdAt: b.createdAt ?? now(),
     }).returning())[0]),
-    getBank: (id) => c.run(async ({ db }) => first(await db.select().from(itemBanks).where(eq(itemBanks.id, id)))),
-    getBankByCode: (code) => c.run(async ({ db }) => first(await db.select().from(itemBanks).where(eq(itemBanks.code, code)))),
-    listBanks: () => c.run(async ({ db }) => db.select().from(itemBanks).orderBy(asc(itemBanks.code))),
+    getBank: (id) => c.read(async ({ db }) => first(await db.select().from(itemBanks).where(eq(itemBanks.id, id)))),
+    getBankByCode: (code) => c.read(async ({ db }) => first(await db.select().from(itemBanks).where(eq(itemBanks.code, code)))),
+    listBanks: () => c.read(async ({ db }) => db.select().from(itemBanks).orderBy(asc(itemBanks.code))),
 
     saveItemVersion: (input) => c.tx(async (t) => {
       const { db, now } = t;
@@ -30,12 +30,12 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
       }).returning())[0];
       return { item, version, status: 'created' as const };
     }),
-    getItem: (bankId, identifier) => c.run(async ({ db }) => first(await db.select().from(items).where(and(eq(items.bankId, bankId), eq(items.identifier, identifier))))),
-    listItems: (bankId) => c.run(async ({ db }) => db.select().from(items).where(eq(items.bankId, bankId)).orderBy(asc(items.identifier))),
-    getVersion: (id) => c.run(async ({ db }) => first(await db.select().from(itemVersions).where(eq(itemVersions.id, id)))),
-    latestVersion: (itemId) => c.run(async ({ db }) => first(await db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(desc(itemVersions.version)).limit(1))),
-    listVersions: (itemId) => c.run(async ({ db }) => db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(asc(itemVersions.version))),
-    latestVersions: (bankId) => c.run(async ({ db }) => {
+    getItem: (bankId, identifier) => c.read(async ({ db }) => first(await db.select().from(items).where(and(eq(items.bankId, bankId), eq(items.identifier, identifier))))),
+    listItems: (bankId) => c.read(async ({ db }) => db.select().from(items).where(eq(items.bankId, bankId)).orderBy(asc(items.identifier))),
+    getVersion: (id) => c.read(async ({ db }) => first(await db.select().from(itemVersions).where(eq(itemVersions.id, id)))),
+    latestVersion: (itemId) => c.read(async ({ db }) => first(await db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(desc(itemVersions.version)).limit(1))),
+    listVersions: (itemId) => c.read(async ({ db }) => db.select().from(itemVersions).where(eq(itemVersions.itemId, itemId)).orderBy(asc(itemVersions.version))),
+    latestVersions: (bankId) => c.read(async ({ db }) => {
       const newest = db.select({ itemId: itemVersions.itemId, v: max(itemVersions.version).as('v') }).from(itemVersions).groupBy(itemVersions.itemId).as('newest');
       const rows = await db.select({ item: items, version: itemVersions }).from(items)
         .innerJoin(newest, eq(newest.itemId, items.id))
@@ -51,8 +51,8 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
         id: newId(), itemVersionId: p.itemVersionId, version: Number(prev?.v ?? 0) + 1, model: p.model, params: p.params, source: p.source ?? null, createdAt: now(),
       }).returning())[0];
     }),
-    latestParameters: (itemVersionId) => c.run(async ({ db }) => first(await db.select().from(itemParameters).where(eq(itemParameters.itemVersionId, itemVersionId)).orderBy(desc(itemParameters.version)).limit(1))),
-    listParameters: (itemVersionId) => c.run(async ({ db }) => db.select().from(itemParameters).where(eq(itemParameters.itemVersionId, itemVersionId)).orderBy(asc(itemParameters.version))),
+    latestParameters: (itemVersionId) => c.read(async ({ db }) => first(await db.select().from(itemParameters).where(eq(itemParameters.itemVersionId, itemVersionId)).orderBy(desc(itemParameters.version)).limit(1))),
+    listParameters: (itemVersionId) => c.read(async ({ db }) => db.select().from(itemParameters).where(eq(itemParameters.itemVersionId, itemVersionId)).orderBy(asc(itemParameters.version))),
 
     putMedia: (m) => c.tx(async (t) => {
       const { db, now } = t;
@@ -66,9 +66,9 @@ export function itemBanksRepo(c: Ctx): ItemBanksRepo {
       const row = (await db.insert(media).values({ id: newId(), bankId: m.bankId, path: m.path, mime: m.mime, size: m.bytes.length, hash, bytes: m.bytes, createdAt }).returning())[0];
       return { media: row, status: 'created' as const };
     }),
-    getMedia: (bankId, path) => c.run(async ({ db }) =>
+    getMedia: (bankId, path) => c.read(async ({ db }) =>
       first(await db.select().from(media).where(and(eq(media.bankId, bankId), eq(media.path, path))).orderBy(desc(media.createdAt)).limit(1))),
-    listMedia: (bankId) => c.run(async ({ db }) => {
+    listMedia: (bankId) => c.read(async ({ db }) => {
       const rows = await db.select({ id: media.id, bankId: media.bankId, path: media.path, mime: media.mime, size: media.size, hash: media.hash, createdAt: media.createdAt })
         .from(media).where(eq(media.bankId, bankId)).orderBy(asc(media.path), desc(media.createdAt));
       const seen = new Set<string>();

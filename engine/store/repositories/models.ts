@@ -15,9 +15,9 @@ export function modelsRepo(c: Ctx): ModelsRepo {
         id: newId(), name: x.name, version: Number(prev?.v ?? 0) + 1, card: x.card, metrics: x.metrics ?? null, weights: x.weights ?? null, createdAt: x.createdAt ?? now(),
       }).returning())[0];
     }),
-    latest: (name) => c.run(async ({ db }) => first(await db.select().from(m).where(eq(m.name, name)).orderBy(desc(m.version)).limit(1))),
-    get: (name, version) => c.run(async ({ db }) => first(await db.select().from(m).where(and(eq(m.name, name), eq(m.version, version))))),
-    list: (name) => c.run(async ({ db }) => db.select({ id: m.id, name: m.name, version: m.version, card: m.card, metrics: m.metrics, createdAt: m.createdAt })
+    latest: (name) => c.read(async ({ db }) => first(await db.select().from(m).where(eq(m.name, name)).orderBy(desc(m.version)).limit(1))),
+    get: (name, version) => c.read(async ({ db }) => first(await db.select().from(m).where(and(eq(m.name, name), eq(m.version, version))))),
+    list: (name) => c.read(async ({ db }) => db.select({ id: m.id, name: m.name, version: m.version, card: m.card, metrics: m.metrics, createdAt: m.createdAt })
       .from(m).where(eq(m.name, name)).orderBy(desc(m.version))),
   };
 }

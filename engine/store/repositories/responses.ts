@@ -105,11 +105,11 @@ export function responsesRepo(c: Ctx): ResponsesRepo {
   return {
     append: async (r) => (await appendResponses([r]))[0],
     appendResponses,
-    latestResponses: (sessionId) => c.run(async ({ sqlite, pg }) => {
+    latestResponses: (sessionId) => c.read(async ({ sqlite, pg }) => {
       if (sqlite) return (statements(sqlite).latest.all(sessionId) as RawResponse[]).map((r) => fromRaw(r, true));
       return (await pg!.query<RawResponse>(LATEST_SQL.replace('?', '$1'), [sessionId])).rows.map((r) => fromRaw(r, false));
     }),
-    history: (sessionId) => c.run(async ({ db }) => db.select().from(responses).where(eq(responses.sessionId, sessionId)).orderBy(asc(responses.id))),
-    count: (f = {}) => c.run(async ({ db }) => Number((await db.select({ n: count() }).from(responses).where(f.sessionId !== undefined ? eq(responses.sessionId, f.sessionId) : undefined))[0].n)),
+    history: (sessionId) => c.read(async ({ db }) => db.select().from(responses).where(eq(responses.sessionId, sessionId)).orderBy(asc(responses.id))),
+    count: (f = {}) => c.read(async ({ db }) => Number((await db.select({ n: count() }).from(responses).where(f.sessionId !== undefined ? eq(responses.sessionId, f.sessionId) : undefined))[0].n)),
   };
 }

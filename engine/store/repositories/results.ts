@@ -17,9 +17,9 @@ export function resultsRepo(c: Ctx): ResultsRepo {
         itemVersions: r.itemVersions ?? null, parameterVersions: r.parameterVersions ?? null, createdAt: r.createdAt ?? now(),
       }).returning())[0];
     }),
-    latest: (sessionId) => c.run(async ({ db }) => first(await db.select().from(results).where(eq(results.sessionId, sessionId)).orderBy(desc(results.version)).limit(1))),
-    list: (sessionId) => c.run(async ({ db }) => db.select().from(results).where(eq(results.sessionId, sessionId)).orderBy(asc(results.version))),
-    latestByEvent: (eventId) => c.run(async ({ db }) => {
+    latest: (sessionId) => c.read(async ({ db }) => first(await db.select().from(results).where(eq(results.sessionId, sessionId)).orderBy(desc(results.version)).limit(1))),
+    list: (sessionId) => c.read(async ({ db }) => db.select().from(results).where(eq(results.sessionId, sessionId)).orderBy(asc(results.version))),
+    latestByEvent: (eventId) => c.read(async ({ db }) => {
       const newest = db.select({ sessionId: results.sessionId, v: max(results.version).as('v') }).from(results).groupBy(results.sessionId).as('newest');
       const rows = await db.select({ r: results }).from(results)
         .innerJoin(newest, and(eq(newest.sessionId, results.sessionId), eq(newest.v, results.version)))

@@ -26,11 +26,11 @@ export function sessionsRepo(c: Ctx): SessionsRepo {
         createdAt: x.createdAt ?? at, updatedAt: x.updatedAt ?? at,
       }).returning())[0];
     }),
-    get: (id) => c.run(async (x) => first(await runPrepared<ExamSession[]>(x, 'sessions.get', () => x.db.select().from(s).where(eq(s.id, ph('id'))), { id }))),
-    getByCandidate: (eventId, candidateId) => c.run(async (x) => first(await runPrepared<ExamSession[]>(x, 'sessions.getByCandidate', () => x.db.select().from(s).where(and(eq(s.eventId, ph('eventId')), eq(s.candidateId, ph('candidateId')))), { eventId, candidateId }))),
-    listByEvent: (eventId, f = {}) => c.run(async ({ db }) => db.select().from(s)
+    get: (id) => c.read(async (x) => first(await runPrepared<ExamSession[]>(x, 'sessions.get', () => x.db.select().from(s).where(eq(s.id, ph('id'))), { id }))),
+    getByCandidate: (eventId, candidateId) => c.read(async (x) => first(await runPrepared<ExamSession[]>(x, 'sessions.getByCandidate', () => x.db.select().from(s).where(and(eq(s.eventId, ph('eventId')), eq(s.candidateId, ph('candidateId')))), { eventId, candidateId }))),
+    listByEvent: (eventId, f = {}) => c.read(async ({ db }) => db.select().from(s)
       .where(and(eq(s.eventId, eventId), f.states?.length ? inArray(s.state, f.states) : undefined)).orderBy(asc(s.createdAt), asc(s.id))),
-    listByCandidate: (candidateId) => c.run(async ({ db }) => db.select().from(s).where(eq(s.candidateId, candidateId)).orderBy(asc(s.createdAt), asc(s.id))),
+    listByCandidate: (candidateId) => c.read(async ({ db }) => db.select().from(s).where(eq(s.candidateId, candidateId)).orderBy(asc(s.createdAt), asc(s.id))),
     update: (id, expectedVersion, patch) => c.run(async (x) => {
       // Prepared once per shape of patch (which columns, which set to NULL).
       const p = defined(patch) as Record<string, unknown>;
@@ -63,7 +63,7 @@ export function sessionsRepo(c: Ctx): SessionsRepo {
       const done = new Set(rows.map((r) => r.id));
       return ids.filter((id) => !done.has(id));
     }),
-    listExpired: (nowMs, states = ['in_progress']) => c.run(async ({ db }) => db.select().from(s)
+    listExpired: (nowMs, states = ['in_progress']) => c.read(async ({ db }) => db.select().from(s)
       .where(and(inArray(s.state, states), isNotNull(s.deadlineAt), lte(s.deadlineAt, nowMs))).orderBy(asc(s.deadlineAt))),
   };
 }

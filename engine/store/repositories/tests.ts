@@ -19,10 +19,10 @@ export function testsRepo(c: Ctx): TestsRepo {
       }).returning())[0];
       return { test, status: 'created' as const };
     }),
-    get: (id) => c.run(async ({ db }) => first(await db.select().from(tests).where(eq(tests.id, id)))),
-    latest: (identifier) => c.run(async ({ db }) => first(await db.select().from(tests).where(eq(tests.identifier, identifier)).orderBy(desc(tests.version)).limit(1))),
-    listVersions: (identifier) => c.run(async ({ db }) => db.select().from(tests).where(eq(tests.identifier, identifier)).orderBy(asc(tests.version))),
-    list: (f = {}) => c.run(async ({ db }) => {
+    get: (id) => c.read(async ({ db }) => first(await db.select().from(tests).where(eq(tests.id, id)))),
+    latest: (identifier) => c.read(async ({ db }) => first(await db.select().from(tests).where(eq(tests.identifier, identifier)).orderBy(desc(tests.version)).limit(1))),
+    listVersions: (identifier) => c.read(async ({ db }) => db.select().from(tests).where(eq(tests.identifier, identifier)).orderBy(asc(tests.version))),
+    list: (f = {}) => c.read(async ({ db }) => {
       const newest = db.select({ identifier: tests.identifier, v: max(tests.version).as('v') }).from(tests).groupBy(tests.identifier).as('newest');
       const rows = await db.select({ test: tests }).from(tests)
         .innerJoin(newest, and(eq(newest.identifier, tests.identifier), eq(newest.v, tests.version)))
