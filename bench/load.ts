@@ -25,7 +25,6 @@ import { loadConfig, ensureSecret } from '../engine/config.ts';
 import { openStore } from '../engine/store/index.ts';
 import { hashPassword } from '../engine/auth/password.ts';
 import { createExamFixture, CHOICES } from '../engine/delivery/exam-fixture.ts';
-import { SERVE_NODE_FLAGS } from '../engine/cluster.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -290,7 +289,7 @@ export async function spawnServer(db: string, dataDir: string, port: number, env
   let out = '';
   // BENCH_SERVER_NODE_ARGS (for example "--cpu-prof") profiles the server process.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'warn', ASSAY_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { SERVE_NODE_FLAGS } from './cluster.ts';
 import { request } from 'node:http';
 import { loginToken, startAssayServer, type StartedServer } from '../tests/support/server.ts';
 
@@ -106,15 +104,6 @@ describe('assay serve --workers 2 (SQLite)', () => {
     ac.abort();
     await reading;
   }, 60_000);
-
-  it('workers run with the serving node flags, as `npm start` does', () => {
-    for (const pid of workerPids(server.pid)) {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      for (const f of SERVE_NODE_FLAGS) expect(argv).toContain(f);
-    }
-    const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
-    for (const f of SERVE_NODE_FLAGS) expect(start).toContain(f);
-  });
 
   it('keeps an idle keep-alive connection open past the player heartbeat interval (5 s)', async () => {
     const sock = connect(server.port, '127.0.0.1');

@@ -15,14 +15,6 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { relayClusterBus } from './proctor/event-bus.ts';
 
-/**
- * Node flags for a serving process (`npm start`, cluster workers, the benchmarks and test
- * servers). A young generation of 64 MB (default 16 MB) halves the scavenges of a process that
- * allocates per request at thousands of requests a second: bench:load measured ≈ 10 % more
- * answers per second and a lower p99 on SQLite (docs/deployment.md).
- */
-export const SERVE_NODE_FLAGS = ['--max-semi-space-size=64'];
-
 /** The message a worker sends once it listens. */
 export interface WorkerReady {
   assayReady: { url: string; dbUrl: string; banner?: string };
@@ -58,9 +50,6 @@ export async function startCluster(config: Config, logger: Logger): Promise<Clus
   let finish!: (code: number) => void;
   const done = new Promise<number>((r) => (finish = r));
 
-  // Workers run with the serving flags whatever flags started the primary.
-  const flagNames = new Set(SERVE_NODE_FLAGS.map((f) => f.split('=')[0]));
-  cluster.setupPrimary({ execArgv: [...process.execArgv.filter((a) => !flagNames.has(a.split('=')[0])), ...SERVE_NODE_FLAGS] });
   const fork = (seed: boolean): Promise<WorkerReady['assayReady']> => {
     const w = cluster.fork(seed ? {} : { ASSAY_SEED_DEMO: 'false' });
     live.add(w);
