@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpPool } from '../../bench/load.ts';
+import { HttpPool, latencyBuckets, serverLatency } from '../../bench/load.ts';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
@@ -68,5 +68,24 @@ describe('bench HttpPool', () => {
     await expect(fresh.request('GET', '/always-close')).rejects.toThrow();
     expect(hits).toBe(1);
     fresh.close();
+  });
+});
+
+describe('bench server-side latency', () => {
+  const scrape = (counts: number[], status = '200') =>
+    [0.005, 0.05, 0.5, '+Inf']
+      .map((le, i) => `assay_http_request_duration_seconds_bucket{method="POST",route="/api/delivery/session/answers",status="${status}",le="${le}"} ${counts[i]}`)
+      .concat(['assay_http_request_duration_seconds_bucket{method="POST",route="/api/delivery/session/heartbeat",status="200",le="+Inf"} 999'])
+      .join('\n');
+
+  it('reads one route\'s buckets (over statuses) and takes the phase as the difference of two scrapes', () => {
+    const before = latencyBuckets(scrape([10, 10, 10, 10]), 'POST', '/api/delivery/session/answers');
+    const after = latencyBuckets(scrape([60, 105, 109, 110]) + '\n' + scrape([0, 0, 0, 0], '409'), 'POST', '/api/delivery/session/answers');
+    expect(after.get(Infinity)).toBe(110);
+    const s = serverLatency(before, after);
+    expect(s.requests).toBe(100);
+    expect(s.shareWithin).toBeCloseTo(0.95);
+    expect(s.p50UpToS).toBe(0.005);
+    expect(s.p99UpToS).toBe(0.5);
   });
 });
