@@ -5,8 +5,9 @@
  * INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING RETURNING per batch.
  */
 import type Database from 'better-sqlite3';
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
+import { runPrepared } from './util.ts';
 import type { AppendOptions, AppendOutcome, JsonValue, Response, ResponseInput, ResponsesRepo } from '../types.ts';
 
 interface RawResponse {
@@ -109,7 +110,8 @@ export function responsesRepo(c: Ctx): ResponsesRepo {
       if (sqlite) return (statements(sqlite).latest.all(sessionId) as RawResponse[]).map((r) => fromRaw(r, true));
       return (await pg!.query<RawResponse>(LATEST_SQL.replace('?', '$1'), [sessionId])).rows.map((r) => fromRaw(r, false));
     }),
-    history: (sessionId) => c.read(async ({ db }) => db.select().from(responses).where(eq(responses.sessionId, sessionId)).orderBy(asc(responses.id))),
+    // Prepared: every scoring reads a session's whole history.
+    history: (sessionId) => c.read(async (x) => runPrepared<Response[]>(x, 'responses.history', () => x.db.select().from(responses).where(eq(responses.sessionId, sql.placeholder('sessionId'))).orderBy(asc(responses.id)), { sessionId })),
     count: (f = {}) => c.read(async ({ db }) => Number((await db.select({ n: count() }).from(responses).where(f.sessionId !== undefined ? eq(responses.sessionId, f.sessionId) : undefined))[0].n)),
   };
 }

@@ -1,7 +1,7 @@
 /** Results: version 1 is the first scoring, each rescoring adds a version with its reason. */
 import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { Ctx } from '../context.ts';
-import type { ResultsRepo } from '../types.ts';
+import type { Result, ResultsRepo } from '../types.ts';
 import { first, lockKey, newId } from './util.ts';
 
 export function resultsRepo(c: Ctx): ResultsRepo {
@@ -11,11 +11,15 @@ export function resultsRepo(c: Ctx): ResultsRepo {
       const { db, now } = t;
       await lockKey(t, `result:${r.sessionId}`);
       const prev = first(await db.select({ v: max(results.version) }).from(results).where(eq(results.sessionId, r.sessionId)));
-      return (await db.insert(results).values({
+      const row: Result = {
         id: r.id ?? newId(), sessionId: r.sessionId, version: Number(prev?.v ?? 0) + 1, reason: r.reason ?? null, outcomes: r.outcomes,
         theta: r.theta ?? null, se: r.se ?? null, scaledScore: r.scaledScore ?? null, level: r.level ?? null,
         itemVersions: r.itemVersions ?? null, parameterVersions: r.parameterVersions ?? null, createdAt: r.createdAt ?? now(),
-      }).returning())[0];
+      };
+      // No RETURNING: the outcomes of a whole test are large, and parsing them back (PostgreSQL
+      // jsonb) cost more than scoring the session did.
+      await db.insert(results).values(row);
+      return row;
     }),
     latest: (sessionId) => c.read(async ({ db }) => first(await db.select().from(results).where(eq(results.sessionId, sessionId)).orderBy(desc(results.version)).limit(1))),
     list: (sessionId) => c.read(async ({ db }) => db.select().from(results).where(eq(results.sessionId, sessionId)).orderBy(asc(results.version))),
