@@ -9,7 +9,7 @@
  * - Times are integers: milliseconds since the Unix epoch (UTC).
  * - JSON columns hold plain JSON values (SQLite text, PostgreSQL jsonb).
  */
-import { pgTable as table, text, integer, bigint, doublePrecision, boolean, jsonb, customType, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable as table, text, integer, bigint, doublePrecision, boolean, customType, index, uniqueIndex, primaryKey } from 'drizzle-orm/pg-core';
 import type { JsonValue } from './json.ts';
 
 // ---- dialect helpers (the only part that differs from schema.sqlite.ts) ----
@@ -18,7 +18,17 @@ const ms = (name: string) => bigint(name, { mode: 'number' });
 const int = (name: string) => integer(name);
 const float = (name: string) => doublePrecision(name);
 const bool = (name: string) => boolean(name);
-const json = <T = JsonValue>(name: string) => jsonb(name).$type<T>();
+/**
+ * jsonb whose value comes back exactly once decoded. node-postgres already decodes jsonb;
+ * drizzle's jsonb column then JSON.parse'd any string again, so a text answer "123" came back
+ * as the number 123 (and every plain string cost a thrown parse error).
+ */
+const jsonbValue = customType<{ data: JsonValue; driverData: unknown }>({
+  dataType: () => 'jsonb',
+  toDriver: (v) => JSON.stringify(v),
+  fromDriver: (v) => v as JsonValue,
+});
+const json = <T = JsonValue>(name: string) => jsonbValue(name).$type<T>();
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const bytes = (name: string) => bytea(name);
 /** Integer primary key assigned by the database (bigint identity in PostgreSQL). */

@@ -25,14 +25,16 @@ interface Shape {
 }
 
 // Dialect column kinds that mean the same stored value.
-const kind = (dataType: string, columnType: string) => (columnType === 'PgCustomColumn' ? 'buffer' : dataType);
+// PostgreSQL custom columns: bytea (a Buffer) and jsonb (a JSON value decoded once).
+const customKinds: Record<string, string> = { bytea: 'buffer', jsonb: 'json' };
+const kind = (c: { dataType: string; columnType: string; getSQLType(): string }) => (c.columnType === 'PgCustomColumn' ? customKinds[c.getSQLType()] ?? c.getSQLType() : c.dataType);
 
 type AnyConfig = ReturnType<typeof sqliteConfig> | ReturnType<typeof pgConfig>;
 function shape(cfg: AnyConfig): Shape {
   const columns: Shape['columns'] = {};
   for (const c of cfg.columns) {
     // An identity/rowid primary key has no literal default in either dialect.
-    columns[c.name] = { kind: kind(c.dataType, c.columnType), notNull: c.notNull, primary: c.primary, default: c.default, enumValues: c.enumValues?.length ? [...c.enumValues] : undefined };
+    columns[c.name] = { kind: kind(c), notNull: c.notNull, primary: c.primary, default: c.default, enumValues: c.enumValues?.length ? [...c.enumValues] : undefined };
   }
   const primaryKeys = cfg.primaryKeys.map((pk) => pk.columns.map((c) => c.name));
   const indexes: Shape['indexes'] = {};

@@ -311,6 +311,19 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(hist.map((r) => r.id)).toEqual([...hist.map((r) => r.id)].sort((a, b) => a - b));
       });
 
+      it('reads back a text answer that looks like JSON as the text it was ("123", "true", "{...}")', async () => {
+        // Regression (PostgreSQL): the driver decodes jsonb, then drizzle's jsonb column parsed
+        // the decoded string again, so a typed "123" came back as the number 123.
+        const { session } = await sessionFixture();
+        const texts = ['123', 'true', 'null', '{"a":1}', '"quoted"', 'A'];
+        for (const [i, v] of texts.entries()) await store.responses.append({ sessionId: session.id, itemIdentifier: `T${i}`, value: v, clientSeq: 1 });
+        await store.responses.append({ sessionId: session.id, itemIdentifier: 'N', value: 123, clientSeq: 1 });
+        const hist = await store.responses.history(session.id);
+        expect(hist.map((r) => r.value)).toEqual([...texts, 123]);
+        const latest = await store.responses.latestResponses(session.id);
+        expect(Object.fromEntries(latest.map((r) => [r.itemIdentifier, r.value]))).toEqual({ ...Object.fromEntries(texts.map((v, i) => [`T${i}`, v])), N: 123 });
+      });
+
       it('appends a batch in one transaction with per-answer status', async () => {
         const { session } = await sessionFixture();
         const b = await sessionFixture();
