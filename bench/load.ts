@@ -13,6 +13,8 @@
  *          each candidate's browser holds its own; fewer queue requests in the load generator)
  *          --room-size R (default 500)
  *          --workers W (engine processes of `assay serve --workers`, default 1)
+ * BENCH_SERVER_NODE_ARGS (for example "--cpu-prof") adds node flags to the server process;
+ * BENCH_SERVER_STDERR=1 passes its stderr through.
  * The load generator runs on the same (shared, 2-core) machine as the server, so the figures
  * are pessimistic. The last line printed is one JSON object.
  */
