@@ -144,3 +144,34 @@ describe('assay serve --workers 2 (SQLite)', () => {
     for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
   }, 60_000);
 });
+
+describe('assay serve --workers 2: a crash loop', () => {
+  it('stops the service with exit 1 when workers keep dying (more than 5 within a minute)', async () => {
+    const s = await startAssayServer({ args: ['--workers', '2'] });
+    try {
+      await until('both workers', () => s.output().includes('2 engine processes'));
+      const alive = () => {
+        try {
+          process.kill(s.pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      let kills = 0;
+      while (alive() && kills < 10) {
+        const [victim] = workerPids(s.pid);
+        if (victim) {
+          process.kill(victim, 'SIGKILL');
+          kills++;
+        }
+        // The replacement, or the primary giving up.
+        await until('a replacement or the end', () => !alive() || (workerPids(s.pid).length === 2 && !workerPids(s.pid).includes(victim!)), 30_000);
+      }
+      expect(kills).toBe(6);
+      expect(s.output()).toMatch(/engine workers keep dying; stopping the service/);
+    } finally {
+      expect(await s.stop()).toBe(1);
+    }
+  }, 120_000);
+});

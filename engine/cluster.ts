@@ -68,16 +68,25 @@ export async function startCluster(config: Config, logger: Logger): Promise<Clus
           return;
         }
         logger.error({ worker: w.id, code, signal }, 'engine worker died; starting a new one');
-        const now = Date.now();
-        restarts = restarts.filter((t) => now - t < 60_000).concat(now);
-        if (restarts.length > MAX_RESTARTS) {
-          logger.fatal({ restarts: restarts.length }, 'engine workers keep dying; stopping the service');
-          exitCode = 1;
-          void stop();
-          return;
-        }
-        fork(false).catch((err) => logger.error({ err }, 'a replacement worker did not start'));
+        replace();
       });
+    });
+  };
+
+  /** Starts a worker in place of a dead one; a replacement that fails counts as another death. */
+  const replace = (): void => {
+    const now = Date.now();
+    restarts = restarts.filter((t) => now - t < 60_000).concat(now);
+    if (restarts.length > MAX_RESTARTS) {
+      logger.fatal({ restarts: restarts.length }, 'engine workers keep dying; stopping the service');
+      exitCode = 1;
+      void stop();
+      return;
+    }
+    fork(false).catch((err) => {
+      if (stopping) return;
+      logger.error({ err }, 'a replacement worker did not start');
+      replace();
     });
   };
 
