@@ -63,6 +63,33 @@ describe('scoring a session', () => {
     expect(audit.map((a) => a.action)).toContain('session.score');
   });
 
+  it('submit answers with the scored row that scoring wrote, without reading the session back', async () => {
+    const f = await createExamFixture(store, { items: 3, candidates: 1, settings: { examType: 'subject' } });
+    const p = who(f, 0);
+    await svc.start(p);
+    await svc.answer(p, f.itemIds.map((id) => ({ itemId: id, value: f.keys[id]!, clientSeq: 1 })), true);
+    const reads = { n: 0 };
+    const get = store.sessions.get.bind(store.sessions);
+    let scoring = false;
+    const scorer = (svc as unknown as { opts: { scorer: (...a: unknown[]) => Promise<unknown> } }).opts;
+    const orig = scorer.scorer;
+    scorer.scorer = async (...a) => {
+      const r = await orig(...a);
+      scoring = true; // reads after this point are the read-back
+      return r;
+    };
+    store.sessions.get = (id: string) => (scoring && reads.n++, get(id));
+    try {
+      const s = await svc.submit(p);
+      expect(s.state).toBe('scored');
+      expect(reads.n).toBe(0);
+      expect(s).toEqual(await get(s.id));
+    } finally {
+      store.sessions.get = get;
+      scorer.scorer = orig;
+    }
+  });
+
   it('language exam: Bậc/CEFR from θ cuts with classification accuracy; IT exam: pass/fail', async () => {
     const lang = reportScores({ examType: 'language', levelCuts: [-2, -1, 0, 1, 2] }, { score: 8, maxScore: 10, irt: Array.from({ length: 10 }, (_, k) => ({ params: { a: 1.5, b: -2 + 0.4 * k }, score: k < 8 ? 1 : 0, maxScore: 1 })) });
     expect(lang.level).toMatch(/^Bậc [1-6]$/);

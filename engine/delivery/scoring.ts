@@ -171,15 +171,18 @@ export async function scoreAndStore(svc: DeliveryService, s0: ExamSession, event
   if (s0.state !== 'submitted' && s0.state !== 'timed_out') return null;
   // State change and first result in one transaction: a crash leaves neither or both.
   // Group-committed with other sessions' answers and state changes (one fsync for many).
+  let scored: ExamSession | undefined;
   const result = await svc.writer.run(async (tx) => {
     const u = await tx.sessions.update(s0.id, s0.version, { state: 'scored' });
     if (!u.ok) return null; // another process scored it
-    svc.remember(u.session);
+    scored = svc.remember(u.session);
     return tx.results.add(row);
   });
-  if (result) {
+  if (result && scored) {
     await svc.transitionAudit(s0, 'session.score', 'system', { from: s0.state, to: 'scored', version: result.version, score: sc.score, level: sc.reported.level });
-    void svc.publish({ ...s0, state: 'scored' }, 'session.state', { from: s0.state, to: 'scored', action: 'score' });
+    // With the row's version, as every transition: subscribers drop cached rows of other versions
+    // (without it this process dropped its own fresh row and read it back).
+    void svc.publish(scored, 'session.state', { from: s0.state, to: 'scored', action: 'score', version: scored.version });
   }
   return result;
 }

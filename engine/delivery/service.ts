@@ -852,7 +852,9 @@ export class DeliveryService {
     try {
       const event = await this.event(s.eventId);
       await this.opts.scorer(s, event, reason);
-      return await this.session(s.id);
+      // The scorer's own compare-and-set left the scored row in the cache: no read back.
+      const scored = this.cache.get(s.id)?.s;
+      return scored && scored.state === 'scored' && scored.version > s.version ? scored : await this.session(s.id);
     } catch (err) {
       this.opts.log?.error({ err, sessionId: s.id }, 'scoring failed; the sweeper will retry');
       return s;
