@@ -32,6 +32,21 @@ export function eventBusSuite(make: () => Promise<[EventBus, EventBus]>): void {
     }
   });
 
+  it('events published in one turn (without awaiting each) arrive each on its own, in order', async () => {
+    const [a, b] = await make();
+    try {
+      const got: ProctorEvent[] = [];
+      await b.subscribe('E4', (e) => got.push(e));
+      await Promise.all(Array.from({ length: 50 }, (_, i) => a.publish({ eventId: 'E4', type: 'session.state', at: i, data: { i } })));
+      await waitFor(() => got.length === 50);
+      expect(got.map((e) => e.at)).toEqual([...Array(50).keys()]);
+      expect(got.every((e, i) => (e.data as { i: number }).i === i)).toBe(true);
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+
   it('unsubscribe stops delivery; a large payload still arrives (truncated if needed)', async () => {
     const [a, b] = await make();
     try {

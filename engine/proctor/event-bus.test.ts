@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
 import { MemoryEventBus, PostgresEventBus } from './event-bus.ts';
 import { eventBusSuite } from './event-bus.suite.ts';
@@ -19,4 +20,24 @@ describe('event bus: PostgreSQL LISTEN/NOTIFY (two buses = two engine processes)
     await dropTestDatabase(url);
   });
   eventBusSuite(async () => [await PostgresEventBus.connect(url), await PostgresEventBus.connect(url)]);
+
+  it('sends the events of one turn in one NOTIFY query', async () => {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const sent: string[] = [];
+    const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
+    (pool as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (text: unknown, ...rest: unknown[]) => (sent.push(String(text)), query(text, ...rest));
+    const bus = await PostgresEventBus.connect(url, pool);
+    try {
+      const got: number[] = [];
+      await bus.subscribe('E9', (e) => got.push(e.at));
+      await Promise.all(Array.from({ length: 30 }, (_, i) => bus.publish({ eventId: 'E9', type: 'session.state', at: i })));
+      expect(sent.filter((q) => q.includes('pg_notify'))).toHaveLength(1);
+      const t = Date.now();
+      while (got.length < 30 && Date.now() - t < 3000) await new Promise((r) => setTimeout(r, 5));
+      expect(got).toEqual([...Array(30).keys()]);
+    } finally {
+      await bus.close();
+      await pool.end();
+    }
+  });
 });
