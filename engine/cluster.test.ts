@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { loginToken, startAssayServer, type StartedServer } from '../tests/support/server.ts';
+import { until } from '../tests/support/until.ts';
 
 let server: StartedServer;
 
@@ -18,16 +19,6 @@ function workerPids(primary: number): number[] {
     return execFileSync('pgrep', ['-P', String(primary), '-f', 'assay.mjs serve'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-async function until<T>(what: string, f: () => T | undefined | false | Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -57,7 +48,7 @@ function call<T>(method: string, path: string, token?: string, body?: unknown): 
 beforeAll(async () => {
   server = await startAssayServer({ args: ['--workers', '2'] });
   // /readyz answers once worker 1 listens; the banner comes once every worker does.
-  await until('both workers', () => server.output().includes('2 engine processes'));
+  await until('both workers', () => server.output().includes('2 engine processes'), 20_000);
 }, 90_000);
 
 afterAll(async () => {
@@ -131,7 +122,7 @@ describe('assay serve --workers 2 (SQLite)', () => {
     const after = await until('a replacement worker', () => {
       const now = workerPids(server.pid);
       return now.length === 2 && !now.includes(before[0]) && now;
-    });
+    }, 20_000);
     expect(after).toContain(before[1]);
     expect(server.output()).toMatch(/engine worker died; starting a new one/);
     // Both workers answer (fresh connections go to each in turn).
@@ -149,7 +140,7 @@ describe('assay serve --workers 2: a crash loop', () => {
   it('stops the service with exit 1 when workers keep dying (more than 5 within a minute)', async () => {
     const s = await startAssayServer({ args: ['--workers', '2'] });
     try {
-      await until('both workers', () => s.output().includes('2 engine processes'));
+      await until('both workers', () => s.output().includes('2 engine processes'), 20_000);
       const alive = () => {
         try {
           process.kill(s.pid, 0);
@@ -166,7 +157,10 @@ describe('assay serve --workers 2: a crash loop', () => {
           kills++;
         }
         // The replacement, or the primary giving up.
-        await until('a replacement or the end', () => !alive() || (workerPids(s.pid).length === 2 && !workerPids(s.pid).includes(victim!)), 30_000);
+        await until('a replacement or the end', () => {
+          const now = workerPids(s.pid);
+          return !alive() || (now.length === 2 && !now.includes(victim!));
+        }, 30_000);
       }
       expect(kills).toBe(6);
       expect(s.output()).toMatch(/engine workers keep dying; stopping the service/);

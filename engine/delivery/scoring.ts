@@ -180,9 +180,8 @@ export async function scoreAndStore(svc: DeliveryService, s0: ExamSession, event
   });
   if (result && scored) {
     await svc.transitionAudit(s0, 'session.score', 'system', { from: s0.state, to: 'scored', version: result.version, score: sc.score, level: sc.reported.level });
-    // With the row's version, as every transition: subscribers drop cached rows of other versions
-    // (without it this process dropped its own fresh row and read it back).
-    void svc.publish(scored, 'session.state', { from: s0.state, to: 'scored', action: 'score', version: scored.version });
+    // The scored row (its version travels with the event), so this process keeps it cached.
+    void svc.publish(scored, 'session.state', { from: s0.state, to: 'scored', action: 'score' });
   }
   return result;
 }

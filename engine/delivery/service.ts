@@ -388,7 +388,7 @@ export class DeliveryService {
       if (r.ok) {
         this.remember(r.session);
         await this.audit.record({ action: `session.${action}`, actor, target: `session:${s.id}`, details: { from: s.state, to, ...details } });
-        void this.publish(r.session, 'session.state', { from: s.state, to, action, version: r.session.version, ...details });
+        void this.publish(r.session, 'session.state', { from: s.state, to, action, ...details });
         return r.session;
       }
       if (r.reason === 'not_found') throw new NotFound('exam session', sessionId);
@@ -642,11 +642,8 @@ export class DeliveryService {
       // statement runs on its own and skips rows a state change holds (a group transaction
       // holding 2,000 row locks deadlocked with groups of transitions): those wait for the next flush.
       const thread = this.answerFile ? this.answerThread(this.answerFile) : undefined;
-      const skipped = thread
-        ? (await thread.touch(batch), [])
-        : this.store.dialect === 'sqlite'
-          ? await this.writer.run((tx) => tx.sessions.touchMany(batch))
-          : await this.store.sessions.touchMany(batch);
+      if (thread) return await thread.touch(batch);
+      const skipped = this.store.dialect === 'sqlite' ? await this.writer.run((tx) => tx.sessions.touchMany(batch)) : await this.store.sessions.touchMany(batch);
       const at = new Map(batch);
       for (const id of skipped) if (!this.seen.has(id)) this.seen.set(id, at.get(id)!);
       if (skipped.length) this.scheduleSeenFlush();
@@ -709,7 +706,8 @@ export class DeliveryService {
   }
 
   async publish(s: ExamSession, type: string, data: Record<string, unknown> = {}): Promise<void> {
-    const e: ProctorEvent = { eventId: s.eventId, roomId: dataOf(s).roomId ?? null, sessionId: s.id, type, at: this.now(), data: { candidateId: s.candidateId, state: s.state, ...data } };
+    // The row's version lets every process's cache tell its own fresh row from a stale one.
+    const e: ProctorEvent = { eventId: s.eventId, roomId: dataOf(s).roomId ?? null, sessionId: s.id, type, at: this.now(), data: { candidateId: s.candidateId, state: s.state, version: s.version, ...data } };
     try {
       await this.bus.publish(e);
     } catch (err) {

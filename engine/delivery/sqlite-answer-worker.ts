@@ -18,6 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { AnswerRecord, AppendStatus } from './answer-writer.ts';
+import { TOUCH_SQLITE } from '../store/index.ts';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -30,7 +31,7 @@ db.pragma('busy_timeout = 5000');
 const insert = db.prepare("INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress') ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING");
 const exists = db.prepare('SELECT 1 FROM responses WHERE session_id = ? AND item_identifier = ? AND client_seq = ?').pluck();
 const append = db.transaction((rows) => rows.map((r) => insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[0]).changes === 1 ? 1 : exists.get(r[0], r[1], r[4]) ? 0 : 2));
-const touch = db.prepare('UPDATE exam_sessions SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
+const touch = db.prepare(workerData.touchSql);
 const touchAll = db.transaction((entries) => { for (const e of entries) touch.run(e[1], e[0]); return []; });
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.postMessage({ id: m.id, closed: true }); return; }
@@ -67,7 +68,7 @@ export class SqliteAnswerWorker {
 
   constructor(file: string, private readonly onFailure?: (e: Error) => void) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, touchSql: TOUCH_SQLITE } });
     // An idle writer must not keep the process (or a test) alive.
     this.worker.unref();
     this.worker.on('message', (m: { id: number; stored?: number[]; error?: { message: string; code?: string }; closed?: boolean }) => {
@@ -109,8 +110,7 @@ export class SqliteAnswerWorker {
 
   /**
    * Writes last-seen times `[sessionId, at]` in one transaction (a time never moves back), so
-   * the event loop neither waits for the write lock nor for the fsync (SQL as the store's
-   * sessions.touchMany).
+   * the event loop neither waits for the write lock nor for the fsync (the store's statement).
    */
   async touch(entries: [string, number][]): Promise<void> {
     if (entries.length) await this.send({ touch: entries });

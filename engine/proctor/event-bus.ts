@@ -39,16 +39,14 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-/** In-process bus (SQLite deployments with one engine process). */
-export class MemoryEventBus implements EventBus {
-  readonly kind = 'memory' as const;
+/** This process's subscribers, shared by every bus: each bus only decides how events reach `deliver`. */
+abstract class LocalSubscribers {
   private readonly em = new EventEmitter();
   constructor() {
     this.em.setMaxListeners(0); // thousands of proctor streams are normal
   }
-  async publish(e: ProctorEvent): Promise<void> {
-    // Asynchronous like NOTIFY, so publishers never run subscriber code inline.
-    queueMicrotask(() => this.em.emit(e.eventId, e));
+  protected deliver(e: ProctorEvent): void {
+    this.em.emit(e.eventId, e);
   }
   async subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void> {
     this.em.on(eventId, handler);
@@ -56,6 +54,15 @@ export class MemoryEventBus implements EventBus {
   }
   async close(): Promise<void> {
     this.em.removeAllListeners();
+  }
+}
+
+/** In-process bus (SQLite deployments with one engine process). */
+export class MemoryEventBus extends LocalSubscribers implements EventBus {
+  readonly kind = 'memory' as const;
+  async publish(e: ProctorEvent): Promise<void> {
+    // Asynchronous like NOTIFY, so publishers never run subscriber code inline.
+    queueMicrotask(() => this.deliver(e));
   }
 }
 
@@ -73,14 +80,13 @@ function isClusterBusMessage(m: unknown): m is ClusterBusMessage {
  * primary, which relays it to every worker, the sender included (`relayClusterBus`), so local
  * and remote subscribers are served the same way and in one order, as with NOTIFY.
  */
-export class ClusterEventBus implements EventBus {
+export class ClusterEventBus extends LocalSubscribers implements EventBus {
   readonly kind = 'cluster' as const;
-  private readonly em = new EventEmitter();
   private readonly onMessage = (m: unknown) => {
-    if (isClusterBusMessage(m)) this.em.emit(m.assayBus.eventId, m.assayBus);
+    if (isClusterBusMessage(m)) this.deliver(m.assayBus);
   };
   constructor(private readonly channel: NodeJS.Process = process) {
-    this.em.setMaxListeners(0);
+    super();
     channel.on('message', this.onMessage);
   }
   async publish(e: ProctorEvent): Promise<void> {
@@ -89,13 +95,9 @@ export class ClusterEventBus implements EventBus {
     const msg: ClusterBusMessage = { assayBus: e };
     await new Promise<void>((resolve, reject) => this.channel.send!(msg, undefined, undefined, (err) => (err ? reject(err) : resolve())));
   }
-  async subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void> {
-    this.em.on(eventId, handler);
-    return () => this.em.off(eventId, handler);
-  }
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.channel.off('message', this.onMessage);
-    this.em.removeAllListeners();
+    await super.close();
   }
 }
 
@@ -118,19 +120,20 @@ const MAX_PAYLOAD = 7900;
  * A process receives its own notifications too, so local subscribers are served the same
  * way as remote ones (one path, one ordering). Reconnects the listener when it drops.
  */
-export class PostgresEventBus implements EventBus {
+export class PostgresEventBus extends LocalSubscribers implements EventBus {
   readonly kind = 'postgres' as const;
-  private readonly em = new EventEmitter();
   private listener: pg.Client | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
+  /** Payloads published in this turn of the event loop, sent together at its end. */
+  private pending: { payload: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
   private constructor(
     private readonly url: string,
     private readonly pool: pg.Pool,
     private readonly ownsPool: boolean,
   ) {
-    this.em.setMaxListeners(0);
+    super();
     // Idle pool clients report server restarts here; queries then fail and are retried by callers.
     if (ownsPool) pool.on('error', () => undefined);
   }
@@ -154,7 +157,7 @@ export class PostgresEventBus implements EventBus {
         } catch {
           return;
         }
-        this.em.emit(e.eventId, e);
+        this.deliver(e);
       });
       client.on('error', () => {
         // Connection lost: reconnect with backoff; events published meanwhile by other
@@ -188,9 +191,6 @@ export class PostgresEventBus implements EventBus {
     t.unref();
   }
 
-  /** Payloads published in this turn of the event loop, sent together at its end. */
-  private pending: { payload: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
-
   async publish(e: ProctorEvent): Promise<void> {
     let payload = JSON.stringify(e);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ ...e, data: { truncated: true } });
@@ -215,14 +215,9 @@ export class PostgresEventBus implements EventBus {
     }
   }
 
-  async subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void> {
-    this.em.on(eventId, handler);
-    return () => this.em.off(eventId, handler);
-  }
-
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.closed = true;
-    this.em.removeAllListeners();
+    await super.close();
     const l = this.listener;
     this.listener = null;
     if (l) await l.end().catch(() => undefined);

@@ -13,5 +13,6 @@ export { openStore, maskUrl, StoreUrlError, type OpenOptions } from './open.ts';
 export { canonicalJson } from './json.ts';
 export { StoreError, isStoreError, toStoreError, type StoreErrorKind } from './errors.ts';
 export { auditHash, GENESIS_HASH } from './repositories/audit.ts';
+export { TOUCH_SQLITE } from './repositories/sessions.ts';
 export { staffRoles, sessionStates, eventStatuses } from './schema.sqlite.ts';
 export type * from './types.ts';

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, ElementHandle, Page } from 'puppeteer-cor
 import { launchChromium } from '../support/chromium.ts';
 import { loginToken, startAssayServer, type StartedServer } from '../support/server.ts';
 import { seriousAxeViolations } from '../support/axe.ts';
+import { until } from '../support/until.ts';
 
 let server: StartedServer;
 let browser: Browser;
@@ -26,23 +27,6 @@ async function call<T = unknown>(token: string, method: string, path: string, bo
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: r.status, json: (await r.json().catch(() => undefined)) as T };
-}
-
-/** Polls `f` until it returns a truthy value (server state settles asynchronously). */
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const rowSel = (ticket: string) => `tr[data-ticket="${ticket}"]`;

@@ -56,17 +56,10 @@ async function serveProcess(config: Config, logger: Logger): Promise<number> {
 
 /** The cluster's primary: starts the workers, prints the banner once, stops them on a signal. */
 async function servePrimary(config: Config, logger: Logger): Promise<number> {
-  let handle;
-  try {
-    handle = await startCluster(config, logger);
-  } catch (err) {
-    // The worker printed its one-line reason.
-    return (err as { exitCode?: number }).exitCode ?? 1;
-  }
-  printBanner(handle.url, handle.dbUrl, handle.banner, config.workers);
-  const h = handle;
-  const signalled = untilSignal(logger, () => h.stop()).then(() => 0);
-  return Promise.race([signalled, h.done]);
+  const h = await startCluster(config, logger).catch((err: { exitCode?: number }) => err.exitCode ?? 1); // the worker printed why
+  if (typeof h === 'number') return h;
+  printBanner(h.url, h.dbUrl, h.banner, config.workers);
+  return Promise.race([untilSignal(logger, () => h.stop()).then(() => 0), h.done]);
 }
 
 function printBanner(url: string, dbUrl: string, demo: string | undefined, workers = 1): void {

@@ -13,6 +13,9 @@ const TOUCH_MANY_PG = `WITH v AS (SELECT * FROM unnest($1::text[], $2::bigint[])
 UPDATE exam_sessions s SET last_seen_at = GREATEST(COALESCE(s.last_seen_at, 0), v.at)
   FROM v JOIN l ON l.id = v.id WHERE s.id = v.id RETURNING s.id`;
 
+/** One last-seen time on SQLite (a time never moves back); the delivery answer thread runs it too. */
+export const TOUCH_SQLITE = 'UPDATE exam_sessions SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?';
+
 export function sessionsRepo(c: Ctx): SessionsRepo {
   const { examSessions: s } = c.t;
   return {
@@ -54,7 +57,7 @@ export function sessionsRepo(c: Ctx): SessionsRepo {
     touchMany: (entries) => c.run(async ({ sqlite, pg }) => {
       if (!entries.length) return [];
       if (sqlite) {
-        const stmt = sqlite.prepare('UPDATE exam_sessions SET last_seen_at = max(coalesce(last_seen_at, 0), ?) WHERE id = ?');
+        const stmt = sqlite.prepare(TOUCH_SQLITE);
         for (const [id, at] of entries) stmt.run(at, id);
         return [];
       }
