@@ -13,7 +13,8 @@ import { Conflict, NotFound, Unprocessable } from '../http/errors.ts';
 import type { ExamEvent, ExamSession, Response, SessionPatch, Store, StoreTx } from '../store/types.ts';
 import { hasConditions } from './conditions.ts';
 import type { EventBus, ProctorEvent } from '../proctor/event-bus.ts';
-import { AnswerWriter, OpFailed, type AnswerWriterOptions, type AppendStatus, type TxOp } from './answer-writer.ts';
+import { AnswerWriter, type AnswerWriterOptions, type AppendStatus } from './answer-writer.ts';
+import { commitGroup } from './commit-group.ts';
 import { checkAnswer, ContentCache, type LoadedTest } from './content.ts';
 import { SqliteAnswerWorker, sqliteFileOf } from './sqlite-answer-worker.ts';
 import {
@@ -72,32 +73,6 @@ export interface DeliveryOptions {
    * would refuse is re-checked on a fresh read, so a stale row can only delay a refusal.
    */
   sessionCacheMs?: number;
-}
-
-/** One transaction for a group: bulk-append the answers, then run each operation. */
-async function commitGroup(store: Store, answers: import('./answer-writer.ts').AnswerRecord[], ops: TxOp<StoreTx>[]): Promise<{ statuses: AppendStatus[]; results: unknown[] }> {
-  const toInput = (r: import('./answer-writer.ts').AnswerRecord) => ({ sessionId: r.sessionId, itemIdentifier: r.itemId, responseIdentifier: r.responseId, value: r.value as Json, clientSeq: r.clientSeq, receivedAt: r.receivedAt });
-  try {
-    return await store.transaction(async (tx) => {
-      const statuses = answers.length ? (await tx.responses.appendResponses(answers.map(toInput), { whileInProgress: true })).map((o) => o.status) : [];
-      const results: unknown[] = [];
-      for (const op of ops) results.push(await op(tx));
-      return { statuses, results };
-    });
-  } catch (e) {
-    if (ops.length === 0 || (ops.length === 1 && answers.length === 0)) throw e;
-    // Slow path: one failing operation must not fail the others; each gets its own transaction.
-    const statuses = answers.length ? (await store.responses.appendResponses(answers.map(toInput), { whileInProgress: true })).map((o) => o.status) : [];
-    const results: unknown[] = [];
-    for (const op of ops) {
-      try {
-        results.push(await store.transaction((tx) => op(tx)));
-      } catch (err) {
-        results.push(new OpFailed(err));
-      }
-    }
-    return { statuses, results };
-  }
 }
 
 /** A late answer: refused, audited, never scored. */

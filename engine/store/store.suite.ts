@@ -363,6 +363,58 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect((await store.responses.appendResponses([{ sessionId: done.id, itemIdentifier: 'Q2', value: 'C', clientSeq: 2 }]))[0]).toMatchObject({ status: 'stored' });
       });
 
+      // SQLite has one writer, so the guard and the submission cannot overlap there. On
+      // PostgreSQL (several engine processes) an answer stored by a transaction still open when
+      // the session is submitted would be committed after scoring read the answers: acknowledged,
+      // yet missing from the first result.
+      describe.runIf(name === 'postgres')('whileInProgress against a concurrent submission', () => {
+        const hold = () => {
+          let release!: () => void;
+          const held = new Promise<void>((r) => (release = r));
+          let reached!: () => void;
+          const inside = new Promise<void>((r) => (reached = r));
+          return { release, held, inside, reached };
+        };
+
+        it('a submission waits for an open transaction that stored an answer, and then sees it', async () => {
+          const { session } = await sessionFixture();
+          const h = hold();
+          const answering = store.transaction(async (t) => {
+            const out = await t.responses.appendResponses([{ sessionId: session.id, itemIdentifier: 'Q1', value: 'A', clientSeq: 1 }], { whileInProgress: true });
+            h.reached();
+            await h.held;
+            return out[0]!.status;
+          });
+          await h.inside;
+          // What scoring reads right after the submission committed.
+          const submittedThenRead = store.sessions.update(session.id, 0, { state: 'submitted', submittedAt: 1 }).then(async (u) => ({ ok: u.ok, history: await store.responses.history(session.id) }));
+          await new Promise((r) => setTimeout(r, 300));
+          h.release();
+          expect(await answering).toBe('stored');
+          const after = await submittedThenRead;
+          expect(after.ok).toBe(true);
+          expect(after.history.map((r) => r.itemIdentifier)).toEqual(['Q1']);
+        });
+
+        it('an answer waits for an open submission and is then refused as closed', async () => {
+          const { session } = await sessionFixture();
+          const h = hold();
+          const submitting = store.transaction(async (t) => {
+            const u = await t.sessions.update(session.id, 0, { state: 'submitted', submittedAt: 1 });
+            h.reached();
+            await h.held;
+            return u.ok;
+          });
+          await h.inside;
+          const answer = store.responses.appendResponses([{ sessionId: session.id, itemIdentifier: 'Q1', value: 'A', clientSeq: 1 }], { whileInProgress: true });
+          await new Promise((r) => setTimeout(r, 300));
+          h.release();
+          expect(await submitting).toBe(true);
+          expect((await answer)[0]!.status).toBe('closed');
+          expect(await store.responses.count({ sessionId: session.id })).toBe(0);
+        });
+      });
+
       it('stores nothing of a batch that names an unknown session (foreign key)', async () => {
         const { session } = await sessionFixture();
         await expect(store.responses.appendResponses([

@@ -68,9 +68,14 @@ async function appendPg(c: Ctx, batch: ResponseInput[], at: number, guard: boole
     cols[4].push(r.clientSeq); cols[5].push(r.receivedAt ?? at);
   }
   // WITH ORDINALITY + ORDER BY keeps ids in input order.
-  const ins = await pg.query<RawResponse>(`INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
+  // The guard share-locks the sessions (in id order, so two answer groups never wait on each
+  // other): a submission's UPDATE then waits until this transaction commits, so scoring reads
+  // every answer stored here; and an answer behind an uncommitted submission waits for it and
+  // re-reads the row as submitted. A plain EXISTS read the last committed state and let an
+  // acknowledged answer commit after scoring had read the answers.
+  const ins = await pg.query<RawResponse>(`${guard ? "WITH open AS MATERIALIZED (SELECT id FROM exam_sessions WHERE id = ANY($1::text[]) AND state = 'in_progress' ORDER BY id FOR SHARE) " : ''}INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
     SELECT s, i, ri, v, q, t FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::int[], $6::bigint[]) WITH ORDINALITY AS x(s, i, ri, v, q, t, n)
-    ${guard ? "WHERE EXISTS (SELECT 1 FROM exam_sessions e WHERE e.id = x.s AND e.state = 'in_progress')" : ''} ORDER BY n
+    ${guard ? 'WHERE x.s IN (SELECT id FROM open)' : ''} ORDER BY n
     ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING RETURNING *`, cols);
   const stored = new Map<string, Response>();
   for (const row of ins.rows) { const r = fromRaw(row, false); stored.set(keyOf(r.sessionId, r.itemIdentifier, r.clientSeq), r); }
