@@ -90,6 +90,25 @@ describe('scoring a session', () => {
     }
   });
 
+  it('submit reads the session once: the transition starts from the row submit just read', async () => {
+    const f = await createExamFixture(store, { items: 2, candidates: 1, settings: { examType: 'subject' } });
+    const p = who(f, 0);
+    await svc.start(p);
+    await svc.answer(p, [{ itemId: f.itemIds[0]!, value: f.keys[f.itemIds[0]!]!, clientSeq: 1 }], true);
+    const get = store.sessions.get.bind(store.sessions);
+    const byCandidate = store.sessions.getByCandidate.bind(store.sessions);
+    const reads: string[] = [];
+    store.sessions.get = (id: string) => (reads.push('get'), get(id));
+    store.sessions.getByCandidate = (e: string, c: string) => (reads.push('getByCandidate'), byCandidate(e, c));
+    try {
+      expect((await svc.submit(p)).state).toBe('scored');
+      expect(reads).toEqual(['getByCandidate']);
+    } finally {
+      store.sessions.get = get;
+      store.sessions.getByCandidate = byCandidate;
+    }
+  });
+
   it('language exam: Bậc/CEFR from θ cuts with classification accuracy; IT exam: pass/fail', async () => {
     const lang = reportScores({ examType: 'language', levelCuts: [-2, -1, 0, 1, 2] }, { score: 8, maxScore: 10, irt: Array.from({ length: 10 }, (_, k) => ({ params: { a: 1.5, b: -2 + 0.4 * k }, score: k < 8 ? 1 : 0, maxScore: 1 })) });
     expect(lang.level).toMatch(/^Bậc [1-6]$/);

@@ -346,7 +346,9 @@ export class DeliveryService {
 
   /**
    * Applies an action with compare-and-set, retrying on a concurrent change. `patch` may be a
-   * function of the current row. Audits and publishes the change.
+   * function of the current row. Audits and publishes the change. `current`, a row the caller
+   * has just read from the store, saves the first attempt its read (the compare-and-set on its
+   * version still guards it; a conflict reads again).
    */
   async transition(
     sessionId: string,
@@ -354,9 +356,10 @@ export class DeliveryService {
     actor: string,
     patch: (s: ExamSession, now: number) => SessionPatch = () => ({}),
     details: Record<string, Json> = {},
+    current?: ExamSession,
   ): Promise<ExamSession> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const s = await this.session(sessionId);
+      const s = attempt === 0 && current ? current : await this.session(sessionId);
       const to = nextState(s.state as SessionState, action);
       const now = this.now();
       const r = await this.writer.run((tx) => tx.sessions.update(s.id, s.version, { ...patch(s, now), state: to }));
@@ -800,7 +803,7 @@ export class DeliveryService {
     await this.settle(s0.id);
     let s: ExamSession;
     try {
-      s = await this.transition(s0.id, 'submit', `candidate:${p.candidateId}`, (_c, now) => ({ submittedAt: now, deadlineAt: null }));
+      s = await this.transition(s0.id, 'submit', `candidate:${p.candidateId}`, (_c, now) => ({ submittedAt: now, deadlineAt: null }), {}, s0);
     } catch (e) {
       throw toHttpError(e);
     }
