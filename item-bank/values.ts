@@ -143,43 +143,45 @@ export function toJson(v: QtiValue): Json {
   return v.values.map((p) => primitiveToJson(v.baseType, p));
 }
 
+/** A JSON value that is not of the expected base type (module level: under tsx a closure per call also defines its name). */
+const bad = (what: string, j: Json): JsonError => ({ error: `expected ${what}, got ${JSON.stringify(j)}` });
+
 /** Parses one JSON single value for a base type; returns an error message when it does not fit. */
 export function primitiveFromJson(baseType: BaseType, j: Json): Primitive | JsonError {
-  const bad = (what: string): JsonError => ({ error: `expected ${what}, got ${JSON.stringify(j)}` });
   switch (baseType) {
     case 'identifier':
-      return typeof j === 'string' && IDENT.test(j) ? j : bad('an identifier string');
+      return typeof j === 'string' && IDENT.test(j) ? j : bad('an identifier string', j);
     case 'string':
-      return typeof j === 'string' ? j : typeof j === 'number' ? String(j) : bad('a string');
+      return typeof j === 'string' ? j : typeof j === 'number' ? String(j) : bad('a string', j);
     case 'uri':
-      return typeof j === 'string' ? j : bad('a URI string');
+      return typeof j === 'string' ? j : bad('a URI string', j);
     case 'intOrIdentifier':
       if (typeof j === 'number' && Number.isInteger(j)) return String(j);
-      return typeof j === 'string' && j.length > 0 ? j : bad('an integer or identifier');
+      return typeof j === 'string' && j.length > 0 ? j : bad('an integer or identifier', j);
     case 'boolean':
-      return typeof j === 'boolean' ? j : bad('true or false');
+      return typeof j === 'boolean' ? j : bad('true or false', j);
     case 'integer':
       if (typeof j === 'number' && Number.isInteger(j)) return j;
       if (typeof j === 'string' && INTEGER.test(j.trim())) return parseInt(j, 10);
-      return bad('an integer');
+      return bad('an integer', j);
     case 'float':
       if (typeof j === 'number' && Number.isFinite(j)) return j;
       if (typeof j === 'string' && NUMERIC.test(j.trim())) return Number(j);
-      return bad('a number');
+      return bad('a number', j);
     case 'duration':
       if (typeof j === 'number' && Number.isFinite(j) && j >= 0) return j;
       if (typeof j === 'string') {
         const d = parseDuration(j);
         if (d !== undefined) return d;
       }
-      return bad('a duration in seconds');
+      return bad('a duration in seconds', j);
     case 'point':
       if (Array.isArray(j) && j.length === 2 && typeof j[0] === 'number' && typeof j[1] === 'number') return [j[0], j[1]];
       if (typeof j === 'string') {
         const p = parsePrimitive('point', j);
         if (p) return p;
       }
-      return bad('a point [x, y]');
+      return bad('a point [x, y]', j);
     case 'pair':
     case 'directedPair':
       if (Array.isArray(j) && j.length === 2 && typeof j[0] === 'string' && typeof j[1] === 'string' && IDENT.test(j[0]) && IDENT.test(j[1])) return [j[0], j[1]];
@@ -187,12 +189,12 @@ export function primitiveFromJson(baseType: BaseType, j: Json): Primitive | Json
         const p = parsePrimitive(baseType, j) as [string, string] | undefined;
         if (p && IDENT.test(p[0]) && IDENT.test(p[1])) return p;
       }
-      return bad(`a ${baseType} ["A", "B"]`);
+      return bad(`a ${baseType} ["A", "B"]`, j);
     case 'file':
       if (j && typeof j === 'object' && !Array.isArray(j) && typeof j.name === 'string' && typeof j.contentBase64 === 'string') {
         return { name: j.name, mimeType: typeof j.mimeType === 'string' ? j.mimeType : 'application/octet-stream', contentBase64: j.contentBase64 } as FileValue;
       }
-      return bad('a file {"name", "mimeType", "contentBase64"}');
+      return bad('a file {"name", "mimeType", "contentBase64"}', j);
   }
 }
 

@@ -33,14 +33,20 @@ export interface ScoreInput {
   irt: { params: Record<string, unknown>; score: number; maxScore: number }[];
 }
 
-/** The IRT item of a stored parameters object, or null when it does not validate. */
-export function irtItemOf(params: Record<string, unknown>, fallbackModel = '2pl'): IrtItem | null {
+/** Parsed items by parameters object: loaded tests keep theirs, and scoring asks per item per session. */
+const parsed = new WeakMap<object, IrtItem | null>();
+
+/** The IRT item of a stored parameters object (without a model: 2PL), or null when it does not validate. */
+export function irtItemOf(params: Record<string, unknown>): IrtItem | null {
+  let item = parsed.get(params);
+  if (item !== undefined) return item;
   try {
-    const p = parseParameters({ model: 'mixed', items: [{ id: 'item', model: fallbackModel, ...params }] });
-    return p.items[0] ?? null;
+    item = parseParameters({ model: 'mixed', items: [{ id: 'item', model: '2pl', ...params }] }).items[0] ?? null;
   } catch {
-    return null;
+    item = null;
   }
+  parsed.set(params, item);
+  return item;
 }
 
 /** The IRT category of a scored item. */

@@ -20,17 +20,18 @@ export function coerceToDecl(decl: VariableDeclarationBase, v: QtiValue): QtiVal
   const bt = decl.baseType;
   if (decl.cardinality === 'record') return v.cardinality === 'record' ? v : null;
   if (v.cardinality === 'record') return null;
-  const conv = (p: Primitive, from: BaseType): Primitive => {
-    if (bt === 'integer' && from === 'float' && typeof p === 'number') return Math.trunc(p);
-    return p;
-  };
   if (decl.cardinality === 'single') {
-    if (v.cardinality !== 'single') return v.values.length === 1 ? { cardinality: 'single', baseType: bt ?? v.baseType, value: conv(v.values[0], v.baseType) } : null;
-    if (bt && bt !== v.baseType) return { cardinality: 'single', baseType: bt, value: conv(v.value, v.baseType) };
+    if (v.cardinality !== 'single') return v.values.length === 1 ? { cardinality: 'single', baseType: bt ?? v.baseType, value: convert(v.values[0], v.baseType, bt) } : null;
+    if (bt && bt !== v.baseType) return { cardinality: 'single', baseType: bt, value: convert(v.value, v.baseType, bt) };
     return v;
   }
   const values = v.cardinality === 'single' ? [v.value] : v.values;
-  return { cardinality: decl.cardinality, baseType: bt ?? v.baseType, values: values.map((p) => conv(p, v.baseType)) };
+  return { cardinality: decl.cardinality, baseType: bt ?? v.baseType, values: values.map((p) => convert(p, v.baseType, bt)) };
+}
+
+/** A float given to an integer variable is truncated; other values pass as they are. */
+function convert(p: Primitive, from: BaseType, to: BaseType | undefined): Primitive {
+  return to === 'integer' && from === 'float' && typeof p === 'number' ? Math.trunc(p) : p;
 }
 
 function lineOf(r: Rule): string {
