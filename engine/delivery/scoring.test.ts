@@ -90,7 +90,7 @@ describe('scoring a session', () => {
     }
   });
 
-  it('submit reads the session once: the transition starts from the row submit just read', async () => {
+  it('submit after answering reads no session row: the transition starts from the cached row', async () => {
     const f = await createExamFixture(store, { items: 2, candidates: 1, settings: { examType: 'subject' } });
     const p = who(f, 0);
     await svc.start(p);
@@ -102,11 +102,34 @@ describe('scoring a session', () => {
     store.sessions.getByCandidate = (e: string, c: string) => (reads.push('getByCandidate'), byCandidate(e, c));
     try {
       expect((await svc.submit(p)).state).toBe('scored');
-      expect(reads).toEqual(['getByCandidate']);
+      expect(reads).toEqual([]);
     } finally {
       store.sessions.get = get;
       store.sessions.getByCandidate = byCandidate;
     }
+  });
+
+  it('submit on a stale cached row decides on the fresh row: paused elsewhere is refused, submitted elsewhere is a retry', async () => {
+    const f = await createExamFixture(store, { items: 2, candidates: 2, settings: { examType: 'subject' } });
+    const [p, q] = [who(f, 0), who(f, 1)];
+    const a = await svc.start(p);
+    const b = await svc.start(q);
+    // Changes another process made: this service's cached rows still say in progress.
+    expect((await store.sessions.update(a.id, a.version, { state: 'paused', pausedAt: Date.now(), deadlineAt: null })).ok).toBe(true);
+    expect((await store.sessions.update(b.id, b.version, { state: 'submitted', submittedAt: Date.now(), deadlineAt: null })).ok).toBe(true);
+    await expect(svc.submit(p)).rejects.toMatchObject({ status: 409, code: 'session_state_conflict' });
+    expect((await store.sessions.get(a.id))!.state).toBe('paused');
+    expect((await svc.submit(q)).state).toBe('submitted');
+    expect((await store.sessions.get(b.id))!.version).toBe(b.version + 1);
+  });
+
+  it('submit on a cached row that refuses (paused here, resumed elsewhere) reads the fresh row and submits', async () => {
+    const f = await createExamFixture(store, { items: 2, candidates: 1, settings: { examType: 'subject' } });
+    const p = who(f, 0);
+    const started = await svc.start(p);
+    const paused = await svc.pause(started.id, 'proctor:x');
+    expect((await store.sessions.update(paused.id, paused.version, { state: 'in_progress', pausedAt: null, deadlineAt: started.deadlineAt })).ok).toBe(true);
+    expect((await svc.submit(p)).state).toBe('scored');
   });
 
   it('language exam: Bậc/CEFR from θ cuts with classification accuracy; IT exam: pass/fail', async () => {

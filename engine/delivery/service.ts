@@ -347,8 +347,9 @@ export class DeliveryService {
   /**
    * Applies an action with compare-and-set, retrying on a concurrent change. `patch` may be a
    * function of the current row. Audits and publishes the change. `current`, a row the caller
-   * has just read from the store, saves the first attempt its read (the compare-and-set on its
-   * version still guards it; a conflict reads again).
+   * holds (just read, or cached), saves the first attempt its read: the compare-and-set on its
+   * version guards it, and a stale row that refuses the action or loses the compare-and-set is
+   * read again before anything is decided.
    */
   async transition(
     sessionId: string,
@@ -359,8 +360,15 @@ export class DeliveryService {
     current?: ExamSession,
   ): Promise<ExamSession> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const s = attempt === 0 && current ? current : await this.session(sessionId);
-      const to = nextState(s.state as SessionState, action);
+      let s = attempt === 0 && current ? current : await this.session(sessionId);
+      let to: SessionState;
+      try {
+        to = nextState(s.state as SessionState, action);
+      } catch (e) {
+        if (s !== current) throw e;
+        s = await this.session(sessionId);
+        to = nextState(s.state as SessionState, action);
+      }
       const now = this.now();
       const r = await this.writer.run((tx) => tx.sessions.update(s.id, s.version, { ...patch(s, now), state: to }));
       if (r.ok) {
@@ -798,13 +806,21 @@ export class DeliveryService {
 
   /** Candidate submits: waits for their answers in flight, then submitted -> scored. */
   async submit(p: CandidatePrincipal): Promise<ExamSession> {
-    const s0 = await this.sessionFor(p);
-    if (s0.state === 'submitted' || s0.state === 'scored') return s0; // a retried submit is not an error
+    // The cached row (most submits come straight after answers): the transition reads the
+    // session only when that row is stale.
+    const { s: s0, cached } = await this.cachedFor(p);
+    const done = (x: ExamSession) => x.state === 'submitted' || x.state === 'scored';
+    if (done(s0)) return cached ? this.sessionFor(p) : s0; // a retried submit is not an error
     await this.settle(s0.id);
     let s: ExamSession;
     try {
       s = await this.transition(s0.id, 'submit', `candidate:${p.candidateId}`, (_c, now) => ({ submittedAt: now, deadlineAt: null }), {}, s0);
     } catch (e) {
+      // Submitted meanwhile through another process: still a retried submit.
+      if (e instanceof SessionTransitionError && cached) {
+        const fresh = await this.sessionFor(p);
+        if (done(fresh)) return fresh;
+      }
       throw toHttpError(e);
     }
     return this.scoreQuietly(s);
