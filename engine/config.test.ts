@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, ensureSecret, loadConfig, parseDbUrl } from './config.ts';
+import { tempDir } from '../tests/support/temp-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -47,7 +48,7 @@ describe('config', () => {
   });
 
   it('generates the secret once in the data dir (mode 0600) and reuses it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assay-cfg-'));
+    const dir = tempDir('assay-cfg-');
     const c1 = loadConfig({ env: { ASSAY_DATA_DIR: dir } });
     const s1 = ensureSecret(c1);
     expect(s1.length).toBe(32);

@@ -3,8 +3,6 @@
  * wired into close(), the browser outlived the server as an orphan process.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
@@ -12,6 +10,7 @@ import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
 import { htmlToPdf } from './career/pdf.ts';
 import { findChromium } from '../tests/support/chromium.ts';
+import { tempDir } from '../tests/support/temp-dir.ts';
 
 /** Pids of the processes whose parent is this test process. */
 function children(): number[] {
@@ -20,8 +19,7 @@ function children(): number[] {
 }
 
 describe('server shutdown', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'assay-shutdown-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('assay-shutdown-');
 
   it('closes the PDF browser with the server', async () => {
     findChromium();

@@ -4,13 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
 import { createAuditService } from './service.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -19,7 +18,7 @@ function cli(args: string[]) {
 }
 
 const dialects = [
-  { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-audit-')), 'a.db')}`, drop: async (_: string) => {} },
+  { name: 'sqlite', url: async () => `sqlite:${join(tempDir('assay-audit-'), 'a.db')}`, drop: async (_: string) => {} },
   { name: 'postgres', url: () => createTestDatabase('assay_audit'), drop: dropTestDatabase },
 ];
 

@@ -4,17 +4,16 @@
  * published. Before the fix a refused attempt cached the draft event and kept refusing for 5 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 import { AuthService } from './service.ts';
 import { LoginRateLimiter } from './rate-limit.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 describe('exam-event cache of candidate login', () => {
   let h: TestApp;
   beforeAll(async () => {
-    h = await makeTestApp(`sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-ec-')), 'a.db')}`);
+    h = await makeTestApp(`sqlite:${join(tempDir('assay-ec-'), 'a.db')}`);
   });
   afterAll(async () => h?.close());
 

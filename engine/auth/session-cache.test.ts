@@ -4,17 +4,16 @@
  * what another process's logout or role change takes to be seen).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 import { AuthService, tokenHash } from './service.ts';
 import { LoginRateLimiter } from './rate-limit.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 describe('login-session cache', () => {
   let h: TestApp;
   beforeAll(async () => {
-    h = await makeTestApp(`sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-sc-')), 'a.db')}`);
+    h = await makeTestApp(`sqlite:${join(tempDir('assay-sc-'), 'a.db')}`);
   });
   afterAll(async () => {
     vi.restoreAllMocks();

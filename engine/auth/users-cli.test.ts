@@ -1,18 +1,17 @@
 /** `assay users add|set-role|list` against a SQLite file: the account works and changes are audited. */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore } from '../store/index.ts';
 import { verifyPassword } from './password.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const cli = (args: string[]) => spawnSync(process.execPath, ['bin/assay.mjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, ASSAY_LOG_LEVEL: 'silent' } });
 
 describe('assay users', () => {
   it('adds a user with a password, refuses bad input with one line, and changes a role', async () => {
-    const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-users-')), 'a.db')}`;
+    const db = `sqlite:${join(tempDir('assay-users-'), 'a.db')}`;
     const add = cli(['users', 'add', 'Co.Lan', '--role', 'counsellor', '--password', 'a-long-password', '--name', 'Cô Lan', '--db', db]);
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toContain('created co.lan (counsellor)');

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 import { writeSyntheticHistories } from './demo-data.ts';
 import { loadHistories } from './pipeline.ts';
 import { extractFeatures } from '../../analytics/career/index.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let h: TestApp;
 let ids: string[];
@@ -13,7 +12,7 @@ let otherSchoolStudent: string;
 let written: Awaited<ReturnType<typeof writeSyntheticHistories>>;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'assay-career-'));
+  const dir = tempDir('assay-career-');
   h = await makeTestApp(`sqlite:${join(dir, 'a.db')}`);
   ids = (await h.store.candidates.list()).map((c) => c.id);
   // Everyone but the second student consents to the AI part.

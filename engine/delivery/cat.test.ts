@@ -1,7 +1,5 @@
 /** Adaptive sections: next item from analytics/cat's catStep; θ/SE trace stored; deterministic. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/index.ts';
 import { createAuditService } from '../audit/service.ts';
@@ -11,6 +9,7 @@ import { DeliveryService } from './service.ts';
 import { createExamFixture, type ExamFixture } from './exam-fixture.ts';
 import { scoreAndStore } from './scoring.ts';
 import type { CatTraceEntry } from './cat.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let dir: string;
 let store: Store;
@@ -18,7 +17,7 @@ let svc: DeliveryService;
 let f: ExamFixture;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'assay-cat-'));
+  dir = tempDir('assay-cat-');
   store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`);
   await store.migrate();
   svc = new DeliveryService({ store, audit: createAuditService(store.audit), bus: new MemoryEventBus(), scorer: (s, e, reason) => scoreAndStore(svc, s, e, { reason }) });
@@ -27,7 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const who = (i: number): CandidatePrincipal => ({ kind: 'candidate', role: 'candidate', candidateId: f.candidates[i]!.candidateId, schoolIds: [], eventId: f.event.id, rosterId: f.candidates[i]!.rosterId, ticketCode: f.candidates[i]!.ticketCode });

@@ -1,7 +1,5 @@
 /** preConditions and branchRules evaluated with item-bank's expression engine during navigation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/index.ts';
 import { createAuditService } from '../audit/service.ts';
@@ -10,6 +8,7 @@ import { MemoryEventBus } from '../proctor/event-bus.ts';
 import { DeliveryService } from './service.ts';
 import { createExamFixture, type ExamFixture } from './exam-fixture.ts';
 import { conditionEvaluator } from './conditions.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let dir: string;
 let store: Store;
@@ -19,7 +18,7 @@ let f: ExamFixture;
 const gte1 = (id: string) => `<gte><variable identifier="${id}.SCORE"/><baseValue baseType="float">1</baseValue></gte>`;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'assay-cond-'));
+  dir = tempDir('assay-cond-');
   store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`);
   await store.migrate();
   svc = new DeliveryService({ store, audit: createAuditService(store.audit), bus: new MemoryEventBus(), conditions: conditionEvaluator });
@@ -44,7 +43,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const who = (i: number): CandidatePrincipal => ({ kind: 'candidate', role: 'candidate', candidateId: f.candidates[i]!.candidateId, schoolIds: [], eventId: f.event.id, rosterId: f.candidates[i]!.rosterId, ticketCode: f.candidates[i]!.ticketCode });

@@ -7,8 +7,6 @@
  * is kept in the audit trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 import { deliveryRuntime } from './runtime.ts';
@@ -18,9 +16,10 @@ import { ensureSecret } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const dialects = [
-  { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-xproc-')), 'a.db')}`, drop: async (_: string) => {} },
+  { name: 'sqlite', url: async () => `sqlite:${join(tempDir('assay-xproc-'), 'a.db')}`, drop: async (_: string) => {} },
   { name: 'postgres', url: () => createTestDatabase('assay_xproc'), drop: dropTestDatabase },
 ];
 

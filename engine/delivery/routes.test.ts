@@ -3,14 +3,13 @@
  * candidate flow, roles, staff event management, roster import, exports, proctor SSE.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const dialects = [
-  { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-deliv-')), 'a.db')}`, drop: async (_: string) => {} },
+  { name: 'sqlite', url: async () => `sqlite:${join(tempDir('assay-deliv-'), 'a.db')}`, drop: async (_: string) => {} },
   { name: 'postgres', url: () => createTestDatabase('assay_delivery'), drop: dropTestDatabase },
 ];
 

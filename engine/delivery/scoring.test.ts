@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/index.ts';
 import { createAuditService } from '../audit/service.ts';
@@ -12,13 +10,14 @@ import { latestByItem, scoreAndStore } from './scoring.ts';
 import { reportScores, categoryOf, irtItemOf } from './psychometrics.ts';
 import { conditionEvaluator } from './conditions.ts';
 import type { Response } from '../store/types.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let dir: string;
 let store: Store;
 let svc: DeliveryService;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'assay-scoring-'));
+  dir = tempDir('assay-scoring-');
   store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`);
   await store.migrate();
   svc = new DeliveryService({ store, audit: createAuditService(store.audit), bus: new MemoryEventBus(), conditions: conditionEvaluator, scorer: (s, e, reason) => scoreAndStore(svc, s, e, { reason }) });
@@ -26,7 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const who = (f: ExamFixture, i: number): CandidatePrincipal => ({ kind: 'candidate', role: 'candidate', candidateId: f.candidates[i]!.candidateId, schoolIds: [], eventId: f.event.id, rosterId: f.candidates[i]!.rosterId, ticketCode: f.candidates[i]!.ticketCode });

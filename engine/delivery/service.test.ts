@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/index.ts';
 import { createAuditService } from '../audit/service.ts';
@@ -8,6 +6,7 @@ import type { CandidatePrincipal } from '../auth/principal.ts';
 import { MemoryEventBus, type ProctorEvent } from '../proctor/event-bus.ts';
 import { DeliveryService } from './service.ts';
 import { createExamFixture, type ExamFixture } from './exam-fixture.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let dir: string;
 let store: Store;
@@ -22,7 +21,7 @@ const principal = (i: number, f = fx): CandidatePrincipal => ({
 });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'assay-delivery-'));
+  dir = tempDir('assay-delivery-');
   store = await openStore(`sqlite:${join(dir, 'db.sqlite')}`);
   await store.migrate();
   svc = new DeliveryService({ store, audit: createAuditService(store.audit), bus, now: () => clock });
@@ -32,7 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('delivery service on SQLite', () => {

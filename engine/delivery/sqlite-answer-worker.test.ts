@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../store/index.ts';
 import { createAuditService } from '../audit/service.ts';
@@ -10,6 +8,7 @@ import { DeliveryService } from './service.ts';
 import { createExamFixture, type ExamFixture } from './exam-fixture.ts';
 import { SqliteAnswerWorker, sqliteFileOf } from './sqlite-answer-worker.ts';
 import type { AnswerRecord } from './answer-writer.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let dir: string;
 let url: string;
@@ -19,7 +18,7 @@ let sessionId: string;
 let svc: DeliveryService;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'assay-answer-thread-'));
+  dir = tempDir('assay-answer-thread-');
   url = `sqlite:${join(dir, 'db.sqlite')}`;
   store = await openStore(url);
   await store.migrate();
@@ -31,7 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc.close();
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const rec = (item: string, seq: number, value: unknown = 'A', sid = sessionId): AnswerRecord => ({ sessionId: sid, itemId: item, responseId: 'RESPONSE', value, clientSeq: seq, receivedAt: 1000 + seq });

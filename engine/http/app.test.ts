@@ -3,8 +3,6 @@
  * CSRF, login rate limit, sessions, admin user management, metrics, health.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from '@hono/zod-openapi';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
@@ -14,6 +12,7 @@ import { defineRoute } from './route.ts';
 import { NotFound } from './errors.ts';
 import { assertOwnSession, principalOf } from '../auth/guard.ts';
 import { ROLES, type Role } from '../auth/principal.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 /** A route like DELIVERY's: a candidate may read only their own exam session. */
 const ownSessionProbe: RouteModule = (app, deps) => {
@@ -35,7 +34,7 @@ const ownSessionProbe: RouteModule = (app, deps) => {
 };
 
 const dialects = [
-  { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-http-')), 'a.db')}`, drop: async (_: string) => {} },
+  { name: 'sqlite', url: async () => `sqlite:${join(tempDir('assay-http-'), 'a.db')}`, drop: async (_: string) => {} },
   { name: 'postgres', url: () => createTestDatabase('assay_http'), drop: dropTestDatabase },
 ];
 

@@ -5,15 +5,14 @@
  * request ids. And the fast path really serves its routes (the other route tests go through it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from './testing.ts';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
 import { deliveryRuntime } from '../delivery/runtime.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const dialects = [
-  { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-fast-')), 'a.db')}`, drop: async (_: string) => {} },
+  { name: 'sqlite', url: async () => `sqlite:${join(tempDir('assay-fast-'), 'a.db')}`, drop: async (_: string) => {} },
   { name: 'postgres', url: () => createTestDatabase('assay_fast'), drop: dropTestDatabase },
 ];
 

@@ -8,11 +8,9 @@
  *   const token = await h.bearer('author');
  *   const r = await h.call('GET', '/api/home/author', { token });
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, ensureSecret, type Config } from '../config.ts';
 import { createLogger } from '../logger.ts';
@@ -22,6 +20,7 @@ import { seedDemo, type DemoLogins } from '../seed/demo.ts';
 import { buildDeps, type AppDeps, type RouteModule } from './deps.ts';
 import { createApp } from './app.ts';
 import type { Role } from '../auth/principal.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 export interface CallOptions {
   body?: unknown;
@@ -54,7 +53,7 @@ export interface TestApp {
 }
 
 export async function makeTestApp(dbUrl: string, opts: { env?: Record<string, string>; extraModules?: RouteModule[] } = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'assay-app-'));
+  const dataDir = tempDir('assay-app-');
   const config = loadConfig({ env: { ASSAY_DB: dbUrl, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'silent', ...opts.env } });
   const secret = ensureSecret(config);
   const store = await openStore(dbUrl);
@@ -126,7 +125,6 @@ export async function makeTestApp(dbUrl: string, opts: { env?: Record<string, st
       });
       await deps.audit.flush();
       await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -4,8 +4,6 @@
  * author HTTP routes (upload, list, preview without keys, media, export, roles).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
@@ -14,9 +12,10 @@ import { importValidated, exportBank } from './service.ts';
 import { validatePackage } from '../../item-bank/validate/index.ts';
 import { normalForm } from '../../item-bank/export/roundtrip.ts';
 import { folderFiles, zipFiles, zipFixture, zipSlip, PACKAGES_DIR } from '../../fixtures/packages/build.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const dialects = [
-  { name: 'sqlite', url: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-itembank-')), 'a.db')}`, drop: async (_: string) => {} },
+  { name: 'sqlite', url: async () => `sqlite:${join(tempDir('assay-itembank-'), 'a.db')}`, drop: async (_: string) => {} },
   { name: 'postgres', url: () => createTestDatabase('assay_itembank'), drop: dropTestDatabase },
 ];
 

@@ -1,17 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openStore, StoreUrlError } from './index.ts';
 import { defineStoreSuite } from './store.suite.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'assay-store-'));
+const dir = tempDir('assay-store-');
 let n = 0;
-defineStoreSuite('sqlite file', {
-  make: () => openStore(`sqlite:${join(dir, `db${++n}.db`)}`),
-  cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-});
+defineStoreSuite('sqlite file', { make: () => openStore(`sqlite:${join(dir, `db${++n}.db`)}`) });
 
 describe('sqlite connection', () => {
   it('sets the durability pragmas', async () => {

@@ -4,14 +4,14 @@
  * downloads its PDF. The student's history is synthetic, written into the server's database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { launchChromium } from '../../tests/support/chromium.ts';
 import { startAssayServer, type StartedServer } from '../../tests/support/server.ts';
 import { openStore } from '../../engine/store/index.ts';
 import { writeSyntheticHistories } from '../../engine/career/demo-data.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
 let server: StartedServer;
 let browser: Browser;
@@ -36,7 +36,7 @@ describe('counsellor report in Chromium', () => {
   it('opens a student report and downloads its PDF', async () => {
     // Default context: Browser.setDownloadBehavior without a context id applies to it.
     const page = await browser.newPage();
-    const downloads = mkdtempSync(join(tmpdir(), 'assay-pdf-'));
+    const downloads = tempDir('assay-pdf-');
     try {
       const s = server.demo.staff.find((x) => x.role === 'counsellor')!;
       await page.goto(server.baseUrl + '/', { waitUntil: 'networkidle0' });

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import type { StartedServer } from '../support/server.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { logIn, openLogin, screenshotAndAxe as axe, startPlayerEnv, type PlayerEnv } from '../support/player.ts';
 import type { Store } from '../../engine/store/index.ts';
 import { itemSeed, latestByItem } from '../../engine/delivery/scoring.ts';
@@ -198,7 +198,7 @@ describe('candidate player in Chromium', () => {
 
       // upload: a small PDF.
       await open(page, 'upload');
-      const pdf = join(tmpdir(), `report-${process.pid}.pdf`);
+      const pdf = join(tempDir('assay-upload-'), `report-${process.pid}.pdf`);
       const pdfBytes = Buffer.from('%PDF-1.4\n% báo cáo\n%%EOF\n', 'utf8');
       writeFileSync(pdf, pdfBytes);
       const input = await page.$('[data-item="upload"] input[type="file"]');

@@ -1,12 +1,12 @@
 /** `assay items analyse` and `assay cat simulate|sympson-hetter`: output shape and clear errors on bad input. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as catRun } from '../../engine/cli/commands/cat.ts';
 import { run as itemsRun } from '../../engine/cli/commands/items.ts';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'assay-cat-cli-'));
+const dir = tempDir('assay-cat-cli-');
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

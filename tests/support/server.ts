@@ -66,22 +66,30 @@ export async function startAssayServer(opts: StartOptions = {}): Promise<Started
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let exitedEarly: number | null | undefined;
   exited.then((c) => (exitedEarly = c));
-  for (;;) {
-    if (exitedEarly !== undefined) throw new Error(`assay serve exited with ${exitedEarly} before it was ready:\n${out}`);
-    try {
-      const r = await fetch(`${baseUrl}/readyz`);
-      if (r.ok) break;
-    } catch {
-      /* not listening yet */
+  let demo: DemoLogins | undefined;
+  try {
+    for (;;) {
+      if (exitedEarly !== undefined) throw new Error(`assay serve exited with ${exitedEarly} before it was ready:\n${out}`);
+      try {
+        const r = await fetch(`${baseUrl}/readyz`);
+        if (r.ok) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`assay serve did not become ready within ${opts.timeoutMs ?? 60_000} ms:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) {
+    demo = readDemoLogins(dataDir);
+    if (!demo) throw new Error(`no demo logins in ${dataDir} (was the database empty?)\n${out}`);
+  } catch (e) {
+    // The caller gets no stop(): end the process and remove its data dir (database, secret) here.
+    if (exitedEarly === undefined) {
       child.kill('SIGKILL');
-      throw new Error(`assay serve did not become ready within ${opts.timeoutMs ?? 60_000} ms:\n${out}`);
+      await exited;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
   }
-  const demo = readDemoLogins(dataDir);
-  if (!demo) throw new Error(`no demo logins in ${dataDir} (was the database empty?)\n${out}`);
   return {
     baseUrl,
     port,

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run as calibrateRun } from './calibrate.ts';
 import { run as thetaRun } from './theta.ts';
+import { tempDir } from '../../../tests/support/temp-dir.ts';
 
 /** Runs a command, capturing stdout and stderr. */
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
@@ -22,7 +22,7 @@ async function capture(fn: () => Promise<number>): Promise<{ code: number; out: 
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'assay-irt-cli-'));
+const dir = tempDir('assay-irt-cli-');
 // A small deterministic data set: 6 items, 400 persons from a Guttman-like pattern with noise.
 function writeData(): string {
   const rows = ['person,i1,i2,i3,i4,i5,i6'];

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './career.ts';
 import { generateCohort } from '../../../fixtures/career/generator.ts';
 import { toHistoryCsv } from '../../../analytics/career/history-csv.ts';
 import { openStore } from '../../store/index.ts';
+import { tempDir } from '../../../tests/support/temp-dir.ts';
 
 function capture() {
   const out: string[] = [], err: string[] = [];
@@ -16,7 +16,7 @@ function capture() {
 }
 
 describe('assay career', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'assay-career-cli-'));
+  const dir = tempDir('assay-career-cli-');
   const db = `sqlite:${join(dir, 'c.db')}`;
   const csv = join(dir, 'h.csv');
   writeFileSync(csv, toHistoryCsv([...generateCohort(400, 5)].map((s) => ({ history: s.history, fieldCode: s.fieldCode, cluster: s.cluster, groups: s.demographics }))));

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipFixture, zipSlip, zipBomb } from '../../../fixtures/packages/build.ts';
 import { validatePackage } from '../../../item-bank/validate/index.ts';
+import { tempDir } from '../../../tests/support/temp-dir.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const assay = (...args: string[]) => {
@@ -18,7 +18,7 @@ const assay = (...args: string[]) => {
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
 describe('assay validate / import / export', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'assay-qti-cli-'));
+  const dir = tempDir('assay-qti-cli-');
 
   it('validate: exit 0 on the good package, exit 1 with file:line:col lines on bad ones', () => {
     const good = assay('validate', 'fixtures/packages/good-qti3');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../../../tests/support/temp-dir.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const FIX = join(ROOT, 'fixtures/qti');
@@ -36,7 +36,7 @@ describe('assay score', () => {
   });
 
   it('reports a bad file in one line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assay-score-'));
+    const dir = tempDir('assay-score-');
     writeFileSync(join(dir, 'bad.xml'), '<assessmentItem identifier="x">\n<itemBody></assessmentItem>');
     const r = assay(join(dir, 'bad.xml'), '--responses', '{}');
     expect(r.code).toBe(1);
@@ -47,7 +47,7 @@ describe('assay score', () => {
   });
 
   it('--batch scores many cases, one JSON line each, errors included', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'assay-batch-'));
+    const dir = tempDir('assay-batch-');
     const lines = [
       { item: join(FIX, '3.0/choice-multiple.xml'), responses: { RESPONSE: ['P2', 'P3'] } },
       { item: join(FIX, '3.0/choice-multiple.xml'), responses: { RESPONSE: 'P2' } },
