@@ -67,15 +67,7 @@ export class ContentCache {
 
   /** Loads a test version with either the pinned item versions or the latest of each item. */
   async load(testId: string, pinned: Record<string, string> | null, opts: { latest?: boolean } = {}): Promise<LoadedTest> {
-    const row = await this.store.tests.get(testId);
-    if (!row) throw new ContentError(`test version '${testId}' not found`, undefined, 'test_not_found');
-    let model = row.model as unknown as AssessmentTest | null;
-    if (!model || (model as { kind?: string }).kind !== 'assessmentTest') {
-      if (!row.qtiXml) throw new ContentError(`test '${row.identifier}' has neither a model nor QTI XML`, undefined, 'test_unreadable');
-      const r = parseTest(row.qtiXml);
-      if (!r.test) throw new ContentError(`test '${row.identifier}' does not parse: ${r.problems.map((p) => p.message).join('; ')}`, r.problems, 'test_unreadable');
-      model = r.test;
-    }
+    const { bankId, model } = await this.testModel(testId);
     const delivery = toDeliveryTest(model);
     const items = new Map<string, LoadedItem>();
     const refs: { identifier: string; href: string }[] = [];
@@ -85,9 +77,23 @@ export class ContentCache {
     for (const p of delivery.testParts) for (const s of p.sections) walk(s.children);
     for (const ref of refs) {
       if (items.has(ref.identifier)) continue;
-      items.set(ref.identifier, await this.resolveItem(row.bankId, ref, opts.latest ? null : pinned));
+      items.set(ref.identifier, await this.resolveItem(bankId, ref, opts.latest ? null : pinned));
     }
-    return { testVersionId: row.id, model, delivery, items };
+    return { testVersionId: testId, model, delivery, items };
+  }
+
+  /** A test version's model (stored, else parsed from its QTI XML) and its bank. */
+  async testModel(testId: string): Promise<{ bankId: string | null; model: AssessmentTest }> {
+    const row = await this.store.tests.get(testId);
+    if (!row) throw new ContentError(`test version '${testId}' not found`, undefined, 'test_not_found');
+    let model = row.model as unknown as AssessmentTest | null;
+    if (!model || (model as { kind?: string }).kind !== 'assessmentTest') {
+      if (!row.qtiXml) throw new ContentError(`test '${row.identifier}' has neither a model nor QTI XML`, undefined, 'test_unreadable');
+      const r = parseTest(row.qtiXml);
+      if (!r.test) throw new ContentError(`test '${row.identifier}' does not parse: ${r.problems.map((p) => p.message).join('; ')}`, r.problems, 'test_unreadable');
+      model = r.test;
+    }
+    return { bankId: row.bankId, model };
   }
 
   private async resolveItem(bankId: string | null, ref: { identifier: string; href: string }, pinned: Record<string, string> | null): Promise<LoadedItem> {
@@ -100,23 +106,31 @@ export class ContentCache {
       if (!v) throw new ContentError(`item '${ref.identifier}' has no version`, undefined, 'item_unresolved');
       versionId = v.id;
     }
+    return this.itemVersion(versionId, ref.identifier);
+  }
+
+  /**
+   * One item version by id (cached: versions are immutable), as test item `ref`. Results name
+   * the versions they were scored with, so an export reads its declarations from here.
+   */
+  async itemVersion(versionId: string, ref: string): Promise<LoadedItem> {
     const cached = this.itemsByVersion.get(versionId);
-    if (cached) return { ...cached, ref: ref.identifier };
+    if (cached) return { ...cached, ref };
     const v = await this.store.itemBanks.getVersion(versionId);
     if (!v) throw new ContentError(`item version '${versionId}' not found`, undefined, 'item_unresolved');
     const parsed = parseItem(v.qtiXml);
-    if (!parsed.item) throw new ContentError(`item '${ref.identifier}' does not parse: ${parsed.problems.map((p) => p.message).join('; ')}`, parsed.problems, 'item_unreadable');
+    if (!parsed.item) throw new ContentError(`item '${ref}' does not parse: ${parsed.problems.map((p) => p.message).join('; ')}`, parsed.problems, 'item_unreadable');
     const params = await this.store.itemBanks.latestParameters(v.id);
     const irtJson = (params?.params ?? v.irtParams) as Record<string, unknown> | null;
     const loaded: LoadedItem = {
-      ref: ref.identifier,
+      ref,
       identifier: parsed.item.identifier,
       itemId: v.itemId,
       versionId: v.id,
       version: v.version,
       item: parsed.item,
       declarations: new Map(parsed.item.responseDeclarations.map((d) => [d.identifier, d])),
-      irt: irtJson && typeof irtJson === 'object' ? { parameterVersionId: params?.id ?? null, params: { id: ref.identifier, ...(params ? { model: params.model } : {}), ...irtJson } } : null,
+      irt: irtJson && typeof irtJson === 'object' ? { parameterVersionId: params?.id ?? null, params: { id: ref, ...(params ? { model: params.model } : {}), ...irtJson } } : null,
     };
     this.itemsByVersion.set(versionId, loaded);
     return loaded;

@@ -1,45 +1,168 @@
 /**
  * Results export: QTI Results Reporting (assessmentResult, v2.2 namespace) per candidate and
- * a CSV per exam event. Exports carry the pseudonymous candidate id only, never personal data.
+ * a CSV per exam event. Exports carry the pseudonymous candidate id only, never personal data,
+ * and never answer keys (no correctResponse): docs/delivery.md "Results export".
+ *
+ * A variable's cardinality and baseType come from its declaration (the item version the result
+ * was scored with, the test's outcome declarations), never from the shape of the stored JSON:
+ * ["A", "B"] is a multiple identifier response or a pair, "B1" an identifier or a string, only
+ * the declaration tells. Values go through item-bank's checkResponse into their QTI form and
+ * out in the text form of their baseType.
  */
-import type { Json } from '../../item-bank/index.ts';
+import {
+  checkResponse, primitiveToText, type BaseType, type Json, type OutcomeDeclaration, type Primitive, type QtiValue,
+  type VariableDeclarationBase,
+} from '../../item-bank/index.ts';
 import type { ExamEvent, ExamSession, Result, RosterEntry } from '../store/types.ts';
+import type { ContentCache } from './content.ts';
+import { itemSeed, scorerFor } from './scoring.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const RESULT_NS = 'http://www.imsglobal.org/xsd/imsqti_result_v2p2';
+const RESULT_XSD = 'http://www.imsglobal.org/xsd/qti/qtiv2p2/imsqti_result_v2p2.xsd';
 
-function baseTypeOf(v: Json): string {
-  if (typeof v === 'boolean') return 'boolean';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'float';
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number')) return 'point';
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string')) return 'pair';
-  return 'identifier';
+/** Declarations an export takes cardinality and baseType from. */
+export interface ItemDeclarations {
+  responses: readonly VariableDeclarationBase[];
+  outcomes: readonly OutcomeDeclaration[];
+  templates: readonly VariableDeclarationBase[];
+  /** The template values the item was scored with (cloned items), by identifier. */
+  templateValues?: Record<string, QtiValue>;
 }
 
-function valueXml(v: Json, indent: string): { cardinality: string; baseType?: string; xml: string } {
-  if (v === null) return { cardinality: 'single', xml: '' };
-  const one = (x: Json) => (Array.isArray(x) ? x.join(' ') : typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x));
-  if (Array.isArray(v) && !(v.length === 2 && v.every((x) => !Array.isArray(x)) && baseTypeOf(v) !== 'identifier')) {
-    const bt = v.length ? baseTypeOf(v[0] as Json) : 'identifier';
-    return { cardinality: 'multiple', baseType: bt, xml: v.map((x) => `${indent}<value>${esc(one(x as Json))}</value>`).join('\n') };
-  }
-  if (typeof v === 'object' && !Array.isArray(v)) {
-    return {
-      cardinality: 'record',
-      xml: Object.entries(v)
-        .map(([k, x]) => `${indent}<value fieldIdentifier="${esc(k)}" baseType="${baseTypeOf(x)}">${esc(one(x))}</value>`)
-        .join('\n'),
-    };
-  }
-  return { cardinality: 'single', baseType: baseTypeOf(v), xml: `${indent}<value>${esc(one(v))}</value>` };
+export interface ResultDeclarations {
+  testIdentifier: string;
+  testOutcomes: readonly OutcomeDeclaration[];
+  /** By item key (as in the result's itemVersions): the declarations of the version scored. */
+  items: ReadonlyMap<string, ItemDeclarations>;
 }
 
-function variable(kind: 'outcomeVariable' | 'responseVariable', id: string, v: Json, indent: string): string {
-  const { cardinality, baseType, xml } = valueXml(v, indent + '    ');
-  const attrs = `identifier="${esc(id)}" cardinality="${cardinality}"${baseType ? ` baseType="${baseType}"` : ''}`;
+/**
+ * Assay's own test-level outcomes (no QTI declaration), with their fixed cardinality/baseType.
+ * A test that declares an outcome of the same identifier keeps its own; Assay's is left out.
+ */
+const ASSAY_OUTCOMES = [
+  { identifier: 'THETA', baseType: 'float', of: (r: Result) => r.theta },
+  { identifier: 'THETA_SE', baseType: 'float', of: (r: Result) => r.se },
+  { identifier: 'SCALED_SCORE', baseType: 'float', of: (r: Result) => r.scaledScore },
+  { identifier: 'LEVEL', baseType: 'string', of: (r: Result) => r.level },
+] as const;
+
+// ------------------------------------------------------------------ XML text
+
+// Characters XML 1.0 cannot carry, not even as character references: lone surrogates, most C0
+// controls, U+FFFE/U+FFFF. A candidate's text can hold them (pasted); they become U+FFFD.
+const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Element text. CR is written as a reference: a parser would turn a raw CR into LF. */
+const xmlText = (s: string) => s.replace(NOT_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+/** Attribute value (tab and newline as references: attribute normalisation would make them spaces). */
+const xmlAttr = (s: string) => xmlText(s).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;');
+/** Comment text: no "--" and no trailing "-". */
+const xmlComment = (s: string) => s.replace(NOT_XML, '\uFFFD').replace(/-(?=-|$)/g, '- ');
+
+// XML 1.0 (5th edition) name characters, without ':' (NCName).
+const NC_START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NC_CHAR = `${NC_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
+const NCNAME = new RegExp(`^[${NC_START}][${NC_CHAR}]*$`, 'u');
+const NC_CHAR_ONE = new RegExp(`^[${NC_CHAR}]$`, 'u');
+
+/**
+ * An id as an NCName (context sourcedId, record field identifiers must be NCNames): unchanged
+ * when it is one; else each character an NCName cannot hold becomes `_xHHHH_` (its code point)
+ * and a leading `_` is added when the first character cannot start one (UUIDs starting with a
+ * digit: `_0c5e…`; "SBD 042" -> `SBD_x0020_042`).
+ */
+export function toNcName(id: string): string {
+  if (NCNAME.test(id)) return id;
+  let out = '';
+  for (const ch of id) out += NC_CHAR_ONE.test(ch) ? ch : `_x${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}_`;
+  return NCNAME.test(out) ? out : `_${out}`;
+}
+
+// ------------------------------------------------------------------ values
+
+/** The results schema has no intOrIdentifier: such values are reported as strings (lossless). */
+const resultBaseType = (bt: BaseType | undefined) => (bt === 'intOrIdentifier' ? 'string' : bt);
+
+const MIME = /^[\w.+-]+\/[\w.+-]+$/;
+
+/** Text form of one value; a file is a data: URI (RFC 2397) keeping its media type and name. */
+function valueText(baseType: BaseType, p: Primitive): string {
+  if (baseType === 'file' && typeof p === 'object' && !Array.isArray(p)) {
+    const mime = MIME.test(p.mimeType) ? p.mimeType : 'application/octet-stream';
+    return `data:${mime};name=${encodeURIComponent(p.name)};base64,${p.contentBase64}`;
+  }
+  return primitiveToText(baseType, p);
+}
+
+/** `<value>` elements of a QTI value (none for NULL). */
+function valueLines(v: QtiValue, indent: string): string[] {
+  if (v === null) return [];
+  if (v.cardinality === 'single') return [`${indent}<value>${xmlText(valueText(v.baseType, v.value))}</value>`];
+  if (v.cardinality === 'record') {
+    const out: string[] = [];
+    for (const [field, f] of Object.entries(v.fields)) {
+      // QTI record fields are single values; a NULL field is left out
+      if (f === null || f.cardinality !== 'single') continue;
+      out.push(`${indent}<value fieldIdentifier="${xmlAttr(toNcName(field))}" baseType="${resultBaseType(f.baseType)}">${xmlText(valueText(f.baseType, f.value))}</value>`);
+    }
+    return out;
+  }
+  return v.values.map((p) => `${indent}<value>${xmlText(valueText(v.baseType, p))}</value>`);
+}
+
+/** The stored JSON value as a QTI value of its declaration, or why it does not fit. */
+function typed(decl: VariableDeclarationBase, j: Json): QtiValue | { error: string } {
+  try {
+    return checkResponse(decl, j, decl.identifier);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+const isError = (v: QtiValue | { error: string }): v is { error: string } => v !== null && 'error' in v;
+
+type Kind = 'responseVariable' | 'outcomeVariable' | 'templateVariable';
+
+function variableXml(kind: Kind, decl: VariableDeclarationBase, value: QtiValue, indent: string): string {
+  const bt = resultBaseType(decl.baseType);
+  let attrs = `identifier="${xmlAttr(decl.identifier)}" cardinality="${decl.cardinality}"${decl.cardinality !== 'record' && bt ? ` baseType="${bt}"` : ''}`;
+  if (kind === 'outcomeVariable') {
+    // the schema asks for the declared views to be copied; interpretation and bounds go along
+    const o = decl as OutcomeDeclaration;
+    if (o.views?.length) attrs += ` view="${xmlAttr(o.views.join(' '))}"`;
+    if (o.interpretation !== undefined) attrs += ` interpretation="${xmlAttr(o.interpretation)}"`;
+    if (o.longInterpretation !== undefined) attrs += ` longInterpretation="${xmlAttr(o.longInterpretation)}"`;
+    for (const k of ['normalMaximum', 'normalMinimum', 'masteryValue'] as const) if (Number.isFinite(o[k])) attrs += ` ${k}="${o[k]}"`;
+  }
+  const inner = indent + '  ';
   if (kind === 'responseVariable') {
-    return `${indent}<responseVariable ${attrs}>\n${indent}  <candidateResponse>${xml ? `\n${xml}\n${indent}  ` : ''}</candidateResponse>\n${indent}</responseVariable>`;
+    const vals = valueLines(value, inner + '  ');
+    const cand = vals.length ? `${inner}<candidateResponse>\n${vals.join('\n')}\n${inner}</candidateResponse>` : `${inner}<candidateResponse/>`;
+    return `${indent}<responseVariable ${attrs}>\n${cand}\n${indent}</responseVariable>`;
   }
-  return `${indent}<outcomeVariable ${attrs}>${xml ? `\n${xml.replace(new RegExp(`^${indent}    `, 'gm'), indent + '  ')}\n${indent}` : ''}</outcomeVariable>`;
+  const vals = valueLines(value, inner);
+  return vals.length ? `${indent}<${kind} ${attrs}>\n${vals.join('\n')}\n${indent}</${kind}>` : `${indent}<${kind} ${attrs}/>`;
+}
+
+/**
+ * Variables of one scope, in declaration order. `all`: every declaration is reported, a value
+ * missing from `values` being NULL (responses: unanswered); else only those with a value.
+ * A stored value that does not fit its declaration (a rescore with changed declarations) is
+ * not exported; a comment says so.
+ */
+function variablesXml(kind: Kind, decls: readonly VariableDeclarationBase[], values: Record<string, Json> | Record<string, QtiValue>, indent: string, opts: { all: boolean; qti?: boolean; owner: string }): string[] {
+  const out: string[] = [];
+  const declared = new Set<string>();
+  for (const d of decls) {
+    declared.add(d.identifier);
+    const has = Object.hasOwn(values, d.identifier);
+    if (!opts.all && !has) continue;
+    const raw = has ? values[d.identifier] : null;
+    const v = opts.qti ? ((raw ?? null) as QtiValue) : typed(d, raw as Json);
+    if (isError(v)) out.push(`${indent}<!-- ${xmlComment(`${kind} ${d.identifier} not exported: ${v.error}`)} -->`);
+    else out.push(variableXml(kind, d, v, indent));
+  }
+  for (const k of Object.keys(values)) if (!declared.has(k)) out.push(`${indent}<!-- ${xmlComment(`${kind} ${k} not exported: ${opts.owner} does not declare it`)} -->`);
+  return out;
 }
 
 interface StoredOutcomes {
@@ -47,33 +170,65 @@ interface StoredOutcomes {
   items?: Record<string, { outcomes: Record<string, Json>; responses: Record<string, Json> }>;
 }
 
-/** assessmentResult XML for one scored session. */
-export function assessmentResultXml(event: ExamEvent, session: ExamSession, result: Result, testIdentifier: string): string {
+/**
+ * The declarations of what a result was scored with: the event's test version and, per item
+ * key, the item version named in the result's itemVersions (the pinned one for a first
+ * scoring, the latest at the time for a rescore), with the template values scoring drew.
+ */
+export async function resultDeclarations(content: ContentCache, event: ExamEvent, session: ExamSession, result: Result): Promise<ResultDeclarations> {
+  const test = event.testId ? (await content.testModel(event.testId)).model : null;
+  const items = new Map<string, ItemDeclarations>();
+  for (const [key, versionId] of Object.entries((result.itemVersions ?? {}) as Record<string, string>)) {
+    const li = await content.itemVersion(versionId, key);
+    const { responseDeclarations, outcomeDeclarations, templateDeclarations } = li.item;
+    // Template processing is seeded per session and item key, exactly as scoring ran it.
+    let templateValues: Record<string, QtiValue> | undefined;
+    try {
+      if (templateDeclarations.length) templateValues = scorerFor(li).runTemplate(itemSeed(session, key)).values;
+    } catch {
+      // scoring then fell back to default outcomes (the result says why); no template values to report
+    }
+    items.set(key, { responses: responseDeclarations, outcomes: outcomeDeclarations, templates: templateDeclarations, ...(templateValues ? { templateValues } : {}) });
+  }
+  return { testIdentifier: test?.identifier ?? 'test', testOutcomes: test?.outcomeDeclarations ?? [], items };
+}
+
+/** assessmentResult XML for one scored session (staff only: see the route). */
+export function assessmentResultXml(event: ExamEvent, session: ExamSession, result: Result, decls: ResultDeclarations): string {
   const o = result.outcomes as unknown as StoredOutcomes;
-  const at = new Date(session.submittedAt ?? result.createdAt).toISOString();
+  // "when this result was recorded": a rescore is a new result with its own time
+  const at = new Date(result.createdAt).toISOString();
   const lines: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    '<assessmentResult xmlns="http://www.imsglobal.org/xsd/imsqti_result_v2p2">',
-    `  <context sourcedId="${esc(session.candidateId)}">`,
-    `    <sessionIdentifier sourceID="assay:exam-event" identifier="${esc(event.code)}"/>`,
-    `    <sessionIdentifier sourceID="assay:session" identifier="${esc(session.id)}"/>`,
+    `<assessmentResult xmlns="${RESULT_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${RESULT_NS} ${RESULT_XSD}">`,
+    `  <context sourcedId="${xmlAttr(toNcName(session.candidateId))}">`,
+    `    <sessionIdentifier sourceID="assay:exam-event" identifier="${xmlAttr(event.code)}"/>`,
+    `    <sessionIdentifier sourceID="assay:session" identifier="${xmlAttr(session.id)}"/>`,
     `    <sessionIdentifier sourceID="assay:result-version" identifier="${result.version}"/>`,
     '  </context>',
-    `  <testResult identifier="${esc(testIdentifier)}" datestamp="${at}">`,
+    `  <testResult identifier="${xmlAttr(decls.testIdentifier)}" datestamp="${at}">`,
   ];
-  for (const [k, v] of Object.entries(o.test ?? {})) lines.push(variable('outcomeVariable', k, v, '    '));
-  if (result.theta != null) lines.push(variable('outcomeVariable', 'THETA', result.theta, '    '));
-  if (result.se != null) lines.push(variable('outcomeVariable', 'THETA_SE', result.se, '    '));
-  if (result.scaledScore != null) lines.push(variable('outcomeVariable', 'SCALED_SCORE', result.scaledScore, '    '));
-  if (result.level != null) lines.push(variable('outcomeVariable', 'LEVEL', result.level, '    '));
+  if (o.test) lines.push(...variablesXml('outcomeVariable', decls.testOutcomes, o.test, '    ', { all: false, owner: 'the test' }));
+  const declaredAtTest = new Set(decls.testOutcomes.map((d) => d.identifier));
+  for (const a of ASSAY_OUTCOMES) {
+    const v = a.of(result);
+    if (v == null || declaredAtTest.has(a.identifier)) continue;
+    lines.push(variableXml('outcomeVariable', { identifier: a.identifier, cardinality: 'single', baseType: a.baseType }, { cardinality: 'single', baseType: a.baseType, value: v }, '    '));
+  }
   lines.push('  </testResult>');
   const order = (session.itemOrder as string[] | null) ?? Object.keys(o.items ?? {});
   order.forEach((key, i) => {
     const it = o.items?.[key];
     if (!it) return;
-    lines.push(`  <itemResult identifier="${esc(key)}" sequenceIndex="${i + 1}" datestamp="${at}" sessionStatus="final">`);
-    for (const [k, v] of Object.entries(it.responses ?? {})) lines.push(variable('responseVariable', k, v, '    '));
-    for (const [k, v] of Object.entries(it.outcomes ?? {})) lines.push(variable('outcomeVariable', k, v, '    '));
+    lines.push(`  <itemResult identifier="${xmlAttr(key)}" sequenceIndex="${i + 1}" datestamp="${at}" sessionStatus="final">`);
+    const d = decls.items.get(key);
+    if (!d) lines.push(`    <!-- ${xmlComment('variables not exported: the result names no item version for this item')} -->`);
+    else {
+      const owner = 'the scored item version';
+      lines.push(...variablesXml('responseVariable', d.responses, it.responses ?? {}, '    ', { all: true, owner }));
+      if (d.templateValues) lines.push(...variablesXml('templateVariable', d.templates, d.templateValues, '    ', { all: true, qti: true, owner }));
+      lines.push(...variablesXml('outcomeVariable', d.outcomes, it.outcomes ?? {}, '    ', { all: false, owner }));
+    }
     lines.push('  </itemResult>');
   });
   lines.push('</assessmentResult>', '');

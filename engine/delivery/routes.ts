@@ -25,7 +25,7 @@ import { Conflict, Forbidden, NotFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { proctorRoutes } from '../proctor/routes.ts';
 import { EventsService } from './events.ts';
-import { assessmentResultXml, eventResultsCsv } from './results-export.ts';
+import { assessmentResultXml, eventResultsCsv, resultDeclarations } from './results-export.ts';
 import { deliveryRuntime } from './runtime.ts';
 import { itemSeed, latestByItem } from './scoring.ts';
 import { toHttpError } from './service.ts';
@@ -342,8 +342,8 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
     const r = await deps.store.results.latest(s.id);
     if (!r) throw new NotFound('result of session', s.id);
     const e = await svc.event(s.eventId);
-    const t = e.testId ? await deps.store.tests.get(e.testId) : undefined;
-    return c.body(assessmentResultXml(e, s, r, t?.identifier ?? 'test'), 200, { 'Content-Type': 'application/xml; charset=utf-8' }) as never;
+    // Staff only (AUTHORS): candidates get their own result as JSON outcomes (ownResult), never this.
+    return c.body(assessmentResultXml(e, s, r, await resultDeclarations(svc.content, e, s, r)), 200, { 'Content-Type': 'application/xml; charset=utf-8' }) as never;
   });
 
   proctorRoutes(app, deps, rt);
