@@ -46,6 +46,26 @@ describe('delivery service on SQLite', () => {
     expect((await svc.start(principal(0))).version).toBe(s.version);
   });
 
+  it('reads an expired event once for all who ask at the same moment (the end bell), and again after forgetEvent', async () => {
+    clock += 5000; // the cached event is stale
+    const get = store.events.get.bind(store.events);
+    let reads = 0;
+    store.events.get = (id: string) => (reads++, get(id));
+    try {
+      const all = await Promise.all(Array.from({ length: 50 }, () => svc.event(fx.event.id)));
+      expect(new Set(all.map((e) => e.id))).toEqual(new Set([fx.event.id]));
+      expect(reads).toBe(1);
+      await svc.event(fx.event.id);
+      expect(reads).toBe(1); // fresh now
+      svc.forgetEvent(fx.event.id);
+      await Promise.all([svc.event(fx.event.id), svc.event(fx.event.id)]);
+      expect(reads).toBe(2);
+      await expect(svc.event('no-such-event')).rejects.toMatchObject({ status: 404 });
+    } finally {
+      store.events.get = get;
+    }
+  });
+
   it('acknowledges answers after commit; retries are duplicates; latest = max clientSeq', async () => {
     const p = principal(0);
     const item = fx.itemIds[0]!;
