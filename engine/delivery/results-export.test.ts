@@ -7,8 +7,8 @@
  * The IMS XSD itself is not in the repository, so the rules it states are written out here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { tempDir } from '../../tests/support/temp-dir.ts';
 import { join } from 'node:path';
 import { elements, parseItem, parseTest, readXml, textOf, type OutcomeDeclaration, type QtiNode, type VariableDeclarationBase } from '../../item-bank/index.ts';
 import type { ExamEvent, ExamSession, Result } from '../store/types.ts';
@@ -228,7 +228,7 @@ describe('QTI results export (assessmentResult)', () => {
   const itemXml: Record<string, string> = Object.fromEntries([...FIXTURE_ITEMS.map((i) => [i, fixture(i)]), ['kinds', kindsItem('uri')]]);
 
   beforeAll(async () => {
-    h = await makeTestApp(`sqlite:${join(mkdtempSync(join(tmpdir(), 'assay-rexport-')), 'a.db')}`);
+    h = await makeTestApp(`sqlite:${join(tempDir('assay-rexport-'), 'a.db')}`);
     author = await h.bearer('author');
     const bank = await h.store.itemBanks.createBank({ code: 'BANK-REXPORT', name: 'Results export' });
     bankId = bank.id;
