@@ -24,6 +24,7 @@ import type { RouteModule } from '../http/deps.ts';
 import { Conflict, Forbidden, NotFound } from '../http/errors.ts';
 import { defineRoute } from '../http/route.ts';
 import { proctorRoutes } from '../proctor/routes.ts';
+import { candidateResult } from './candidate-result.ts';
 import { EventsService } from './events.ts';
 import { assessmentResultXml, eventResultsCsv, resultDeclarations } from './results-export.ts';
 import { deliveryRuntime } from './runtime.ts';
@@ -282,11 +283,8 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
     if (show === 'none') throw new Forbidden('this exam does not release results to candidates', undefined, 'results_not_released');
     const r = await deps.store.results.latest(s.id);
     if (!r) throw new NotFound('result (not scored yet)');
-    const o = r.outcomes as { score?: number; maxScore?: number; items?: Record<string, { outcomes: Record<string, Json> }> };
-    const out: Record<string, unknown> = { state: s.state, score: o.score ?? null, maxScore: o.maxScore ?? null, scaledScore: r.scaledScore, level: r.level, version: r.version, scoredAt: r.createdAt };
-    // 'full' adds each item's outcomes (scores), never keys or the rules.
-    if (show === 'full') out.items = Object.fromEntries(Object.entries(o.items ?? {}).map(([k, v]) => [k, v.outcomes]));
-    return c.json(out as never, 200);
+    // 'full' adds each item's outcomes declared for the candidate (QTI view), never keys or rules.
+    return c.json((await candidateResult(svc.content, s, r, show)) as never, 200);
   });
 
   // -------------------------------------------------------------- staff
