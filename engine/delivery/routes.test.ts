@@ -165,6 +165,11 @@ describe.each(dialects)('delivery API on $name', ({ url: makeUrl, drop }) => {
     expect(r.json.rescored).toBe(1);
     const all = (await h.call('GET', `/api/exam-sessions/${sub.sessionId}/results`, { token: author })).json.results;
     expect(all.map((x: { version: number; reason: string | null }) => [x.version, x.reason])).toEqual([[1, null], [2, 'key of item 3 corrected']]);
+    // A proctor watches rooms where others still sit the exam: a finished candidate's item
+    // outcomes and responses would tell them the keys. Results are for authors and admins.
+    for (const path of [`/api/exam-sessions/${sub.sessionId}/results`, `/api/exam-sessions/${sub.sessionId}/result.xml`, `/api/exam-events/${ev.id}/results.csv`]) {
+      expect((await h.call('GET', path, { token: proctor })).status, path).toBe(403);
+    }
   });
 
   it('proctor: room snapshot, SSE stream with live events, actions audited, scope enforced', async () => {

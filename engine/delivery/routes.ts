@@ -191,7 +191,7 @@ const rescore = defineRoute(AUTHORS, {
   request: { params: idParam, ...body(z.object({ reason: z.string().min(3).max(500) })) },
   responses: { 200: json(z.object({ rescored: z.number(), changed: z.array(z.unknown()) }), 'Rescored') },
 });
-const sessionResults = defineRoute(STAFF_VIEW, { method: 'get', path: '/api/exam-sessions/{id}/results', tags: ['exam-events'], summary: 'Every result version of a session', request: { params: idParam }, responses: { 200: json(z.object({ session: z.unknown(), results: z.array(z.unknown()) }), 'Results') } });
+const sessionResults = defineRoute(AUTHORS, { method: 'get', path: '/api/exam-sessions/{id}/results', tags: ['exam-events'], summary: 'Every result version of a session', request: { params: idParam }, responses: { 200: json(z.object({ session: z.unknown(), results: z.array(z.unknown()) }), 'Results') } });
 const sessionResultXml = defineRoute(AUTHORS, { method: 'get', path: '/api/exam-sessions/{id}/result.xml', tags: ['exam-events'], summary: 'QTI Results Reporting assessmentResult of the latest result', request: { params: idParam }, responses: { 200: { description: 'assessmentResult XML', content: { 'application/xml': { schema: z.string() } } } } });
 
 export const deliveryRoutes: RouteModule = (app, deps) => {
