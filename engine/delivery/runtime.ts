@@ -17,12 +17,17 @@ class LazyBus implements EventBus {
     private readonly url: string,
     readonly kind: EventBusKind,
   ) {}
+  private readonly gaps = new Set<() => void>();
   private get(): Promise<EventBus> {
     if (!this.bus) {
       this.bus = createEventBus(this.url);
-      this.bus.catch(() => (this.bus = null));
+      this.bus.then((b) => b.onGap(() => this.gaps.forEach((h) => h())), () => (this.bus = null));
     }
     return this.bus;
+  }
+  onGap(handler: () => void): () => void {
+    this.gaps.add(handler);
+    return () => this.gaps.delete(handler);
   }
   async publish(e: ProctorEvent): Promise<void> {
     await (await this.get()).publish(e);

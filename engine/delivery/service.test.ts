@@ -13,7 +13,13 @@ let store: Store;
 let clock = Date.now();
 let svc: DeliveryService;
 let fx: ExamFixture;
-const bus = new MemoryEventBus();
+/** An in-process bus whose test can say events were missed (as the PostgreSQL listener does when cut off). */
+class GappyBus extends MemoryEventBus {
+  cut(): void {
+    this.gap();
+  }
+}
+const bus = new GappyBus();
 const events: ProctorEvent[] = [];
 
 const principal = (i: number, f = fx): CandidatePrincipal => ({
@@ -64,6 +70,17 @@ describe('delivery service on SQLite', () => {
     } finally {
       store.events.get = get;
     }
+  });
+
+  it('trusts no cached session row after the bus reports missed events', async () => {
+    const f = await createExamFixture(store, { items: 2, candidates: 1, maxTimeSeconds: 600 });
+    const p = principal(0, f);
+    const s = await svc.start(p);
+    // Another process pauses the session and its notification never arrives.
+    expect((await store.sessions.update(s.id, s.version, { state: 'paused', pausedAt: clock, deadlineAt: null })).ok).toBe(true);
+    expect((await svc.heartbeat(p)).state).toBe('in_progress'); // the cached row
+    bus.cut();
+    expect((await svc.heartbeat(p)).state).toBe('paused');
   });
 
   it('acknowledges answers after commit; retries are duplicates; latest = max clientSeq', async () => {

@@ -66,11 +66,15 @@ export interface DeliveryOptions {
   /** SQLite file databases: commit answer-only groups on a worker thread (default true). */
   sqliteAnswerThread?: boolean;
   /**
-   * How long the answer path may use a cached session row (default 30 s for a process alone on
-   * its SQLite file, 5 s with several processes: cluster workers or PostgreSQL; 0 = always read).
-   * Changes in this process update the cache at once and other processes' changes drop it
-   * through the event bus; the TTL only bounds a lost notification. Anything a cached row
-   * would refuse is re-checked on a fresh read, so a stale row can only delay a refusal.
+   * How long the answer path may use a cached session row (default 30 s; 0 = always read).
+   * Changes in this process update the cache at once; other processes' changes drop it through
+   * the event bus, and a bus that may have missed events (`onGap`) empties it; the TTL bounds
+   * a change nobody announced (another tool on the same database, a NOTIFY that failed).
+   * Anything a cached row would refuse is re-checked on a fresh read, and the answer INSERT
+   * checks the state itself, so a stale row can only delay a refusal. It was 5 s with several
+   * processes until session 4: under overload (20,000 candidates on PostgreSQL, answers
+   * queued for seconds) every answer then found its row expired and read it again, which
+   * took the server from 5,000 to 1,400 answers/s.
    */
   sessionCacheMs?: number;
 }
@@ -138,6 +142,7 @@ export class DeliveryService {
   private progressTimer: NodeJS.Timeout | null = null;
   /** How long a cached session row may serve the answer path (ms). */
   private readonly cacheMs: number;
+  private readonly unwatchGaps: () => void;
   private readonly opts: DeliveryOptions;
 
   constructor(opts: DeliveryOptions) {
@@ -146,10 +151,8 @@ export class DeliveryService {
     this.audit = opts.audit;
     this.bus = opts.bus;
     this.now = opts.now ?? Date.now;
-    // A process alone on its database (in-memory bus, loses nothing) only needs the TTL to cover
-    // a change written by another tool to the same file; with several processes (cluster
-    // workers, PostgreSQL) their changes arrive by the bus, the TTL bounding a lost message.
-    this.cacheMs = opts.sessionCacheMs ?? (opts.bus.kind === 'memory' ? 30_000 : 5000);
+    this.cacheMs = opts.sessionCacheMs ?? 30_000;
+    this.unwatchGaps = opts.bus.onGap(() => this.cache.clear());
     this.content = new ContentCache(opts.store);
     const store = opts.store;
     const file = (this.answerFile = store.dialect === 'sqlite' && opts.sqliteAnswerThread !== false ? sqliteFileOf(store.url) : undefined);
@@ -967,6 +970,7 @@ export class DeliveryService {
 
   /** Stops timers; queued answers are flushed (none is acknowledged before it is durable anyway). */
   async close(): Promise<void> {
+    this.unwatchGaps();
     await this.flushSeen();
     await this.flushProgress();
     await this.writer.close();

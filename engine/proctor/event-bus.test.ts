@@ -40,4 +40,31 @@ describe('event bus: PostgreSQL LISTEN/NOTIFY (two buses = two engine processes)
       await pool.end();
     }
   });
+
+  it('reports a gap when its listener is cut off and again when it listens again, then delivers as before', async () => {
+    const bus = await PostgresEventBus.connect(url);
+    const other = await PostgresEventBus.connect(url);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      let gaps = 0;
+      bus.onGap(() => gaps++);
+      const got: number[] = [];
+      await bus.subscribe('E7', (e) => got.push(e.at));
+      // The listener is the backend of this database that ran LISTEN (the other bus's too: stop only one).
+      const listeners = (await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%' ORDER BY backend_start")).rows;
+      expect(listeners).toHaveLength(2);
+      await admin.query('SELECT pg_terminate_backend($1)', [listeners[0]!.pid]);
+      const t = Date.now();
+      while (gaps < 2 && Date.now() - t < 10_000) await new Promise((r) => setTimeout(r, 20));
+      expect(gaps).toBe(2);
+      await other.publish({ eventId: 'E7', type: 'session.state', at: 1 });
+      while (got.length < 1 && Date.now() - t < 10_000) await new Promise((r) => setTimeout(r, 20));
+      expect(got).toEqual([1]);
+    } finally {
+      await admin.end();
+      await bus.close();
+      await other.close();
+    }
+  });
 });

@@ -36,6 +36,12 @@ export interface EventBus {
   publish(e: ProctorEvent): Promise<void>;
   /** Receive the events of one exam event; returns the unsubscribe function. */
   subscribe(eventId: string, handler: ProctorEventHandler): Promise<() => void>;
+  /**
+   * Called when events from other processes may have been missed (the PostgreSQL listener
+   * lost its connection: once when it drops, once when it listens again). Caches kept fresh by
+   * the bus drop what they hold. Returns the unsubscribe function.
+   */
+  onGap(handler: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -52,8 +58,17 @@ abstract class LocalSubscribers {
     this.em.on(eventId, handler);
     return () => this.em.off(eventId, handler);
   }
+  private readonly gapHandlers = new Set<() => void>();
+  onGap(handler: () => void): () => void {
+    this.gapHandlers.add(handler);
+    return () => this.gapHandlers.delete(handler);
+  }
+  protected gap(): void {
+    for (const h of this.gapHandlers) h();
+  }
   async close(): Promise<void> {
     this.em.removeAllListeners();
+    this.gapHandlers.clear();
   }
 }
 
@@ -125,6 +140,7 @@ export class PostgresEventBus extends LocalSubscribers implements EventBus {
   private listener: pg.Client | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
+  private everListened = false;
   /** Payloads published in this turn of the event loop, sent together at its end. */
   private pending: { payload: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
@@ -162,7 +178,9 @@ export class PostgresEventBus extends LocalSubscribers implements EventBus {
       client.on('error', () => {
         // Connection lost: reconnect with backoff; events published meanwhile by other
         // processes are missed, which SSE clients cover by re-reading the room snapshot.
-        if (this.listener === client) this.listener = null;
+        if (this.listener !== client) return; // a second error of the same connection
+        this.listener = null;
+        this.gap();
         this.reconnect(500);
       });
       try {
@@ -176,6 +194,9 @@ export class PostgresEventBus extends LocalSubscribers implements EventBus {
         await client.end().catch(() => undefined);
         return;
       }
+      // Listening again after a drop: what was cached between the two gaps may be stale too.
+      if (this.everListened) this.gap();
+      this.everListened = true;
       this.listener = client;
     })().finally(() => {
       this.connecting = null;
