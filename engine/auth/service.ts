@@ -32,11 +32,18 @@ export interface AuthServiceDeps {
   metrics?: Metrics;
   now?: () => number;
   /**
-   * How long a resolved login session may be served from memory (ms, default 5000; 0 = read
+   * How long a resolved staff session may be served from memory (ms, default 5000; 0 = read
    * every time). Logout and role changes in THIS process forget it at once; another process
    * (a second server, the `assay users` CLI) is seen after at most this long (docs/security.md).
    */
   sessionCacheMs?: number;
+  /**
+   * The same for candidate sessions (default 30 000). Longer than the player's heartbeat
+   * (every 5 s): with 5 s nearly every heartbeat of every candidate read its session row, 20,000
+   * reads/s for 100,000 candidates. A candidate session has no role to lose; another process's
+   * logout of it is honoured here after at most this long.
+   */
+  candidateSessionCacheMs?: number;
 }
 
 /** Upper bound on cached sessions (a whole exam day's candidates fit; oldest go first). */
@@ -61,6 +68,7 @@ export function tokenHash(token: string): string {
 export class AuthService {
   private readonly now: () => number;
   private readonly cacheMs: number;
+  private readonly candidateCacheMs: number;
   /**
    * Resolved sessions by RAW token: every API request resolves its session, and a primary-key
    * read per request was a large share of the answer path's cost, then the sha256 of the token
@@ -76,6 +84,7 @@ export class AuthService {
   constructor(private readonly d: AuthServiceDeps) {
     this.now = d.now ?? Date.now;
     this.cacheMs = d.sessionCacheMs ?? 5000;
+    this.candidateCacheMs = d.candidateSessionCacheMs ?? 30_000;
     this.writer = new GroupCommit(async (batch) => {
       await d.store.transaction(async (tx) => {
         if (tx.dialect === 'postgres' && batch.length > 1) await insertSessionsPg(tx, batch.map((b) => b.session));
@@ -215,10 +224,11 @@ export class AuthService {
     }
     const principal = row.data as unknown as Principal;
     const state: AuthState = { principal, via, sessionIdHash: idHash, csrfToken: row.csrfToken };
-    if (this.cacheMs > 0) {
+    const ttl = principal.kind === 'candidate' ? this.candidateCacheMs : this.cacheMs;
+    if (ttl > 0) {
       if (this.sessions.size >= SESSION_CACHE_MAX) this.forget(this.sessions.values().next().value!.idHash);
       this.forget(idHash);
-      this.sessions.set(token, { principal, csrfToken: row.csrfToken, expiresAt: row.expiresAt, idHash, until: now + this.cacheMs, [via]: state });
+      this.sessions.set(token, { principal, csrfToken: row.csrfToken, expiresAt: row.expiresAt, idHash, until: now + ttl, [via]: state });
       this.byHash.set(idHash, token);
     }
     return state;
