@@ -134,6 +134,7 @@ export class DeliveryService {
   /** Recently read or written sessions (hot path); dropped on any state event from the bus. */
   private readonly cache = new Map<string, { s: ExamSession; at: number }>();
   private readonly byCandidate = new Map<string, string>();
+  private readonly byPrincipal = new WeakMap<CandidatePrincipal, string>();
   private readonly watched = new Set<string>();
   /** Answered item keys per session (progress for the proctor view, without reads). */
   private readonly answered = new Map<string, Set<string>>();
@@ -258,7 +259,13 @@ export class DeliveryService {
 
   /** The candidate's session from the cache when fresh enough, else from the store. */
   private async cachedFor(p: CandidatePrincipal): Promise<{ s: ExamSession; cached: boolean }> {
-    const id = this.byCandidate.get(`${p.eventId}|${p.candidateId}`);
+    // The principal object is the same for every request of a cached login (AuthService):
+    // by object, the hot path builds and hashes no key string.
+    let id = this.byPrincipal.get(p);
+    if (id === undefined) {
+      id = this.byCandidate.get(`${p.eventId}|${p.candidateId}`);
+      if (id !== undefined) this.byPrincipal.set(p, id);
+    }
     const c = id ? this.cache.get(id) : undefined;
     if (c && this.now() - c.at < this.cacheMs) return { s: c.s, cached: true };
     return { s: await this.sessionFor(p), cached: false };
