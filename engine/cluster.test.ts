@@ -96,6 +96,30 @@ describe('assay serve --workers 2 (SQLite)', () => {
     await reading;
   }, 60_000);
 
+  it('serves the whole cluster\'s metrics from whichever worker the scrape lands on', async () => {
+    const admin = await loginToken(server.baseUrl, server.demo, 'admin');
+    const healthz = async () => {
+      const r = await new Promise<string>((resolve, reject) => {
+        const req = request(server.baseUrl + '/metrics', { agent: false, headers: { authorization: `Bearer ${admin}` } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d) => (text += d));
+          res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`metrics ${res.statusCode}: ${text}`))));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      const m = /^assay_http_requests_total\{[^}]*route="\/healthz"[^}]*\} (\d+)$/m.exec(r);
+      return m ? Number(m[1]) : 0;
+    };
+    const before = await healthz();
+    // Fresh connections: the primary hands them to the two workers in turn.
+    for (let i = 0; i < 10; i++) expect((await call('GET', '/healthz')).status).toBe(200);
+    // Two scrapes, so both workers answer one: each must count all ten.
+    const scrapes = [await healthz(), await healthz()];
+    expect(scrapes).toEqual([before + 10, before + 10]);
+  });
+
   it('keeps an idle keep-alive connection open past the player heartbeat interval (5 s)', async () => {
     const sock = connect(server.port, '127.0.0.1');
     let got = '';

@@ -6,7 +6,8 @@
  *
  * The primary serves no requests. It starts worker 1 (which migrates and seeds the demo as a
  * single `serve` would), then the others with seeding off, relays proctor events between
- * workers on SQLite (engine/proctor/event-bus.ts, ClusterEventBus), replaces a worker that
+ * workers on SQLite (engine/proctor/event-bus.ts, ClusterEventBus), sums the workers' metrics
+ * for `/metrics` (engine/http/cluster-metrics.ts), replaces a worker that
  * dies (at most `MAX_RESTARTS` within a minute, then it stops the service: a crash loop should
  * be seen, not hidden), and on SIGTERM/SIGINT stops every worker gracefully.
  */
@@ -14,6 +15,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { relayClusterBus } from './proctor/event-bus.ts';
+import { serveClusterMetrics } from './http/cluster-metrics.ts';
 
 /** The message a worker sends once it listens. */
 export interface WorkerReady {
@@ -43,6 +45,7 @@ export interface ClusterHandle {
  */
 export async function startCluster(config: Config, logger: Logger): Promise<ClusterHandle> {
   const unrelay = relayClusterBus();
+  const unserveMetrics = serveClusterMetrics();
   const live = new Set<Worker>();
   let stopping = false;
   let exitCode = 0;
@@ -96,6 +99,7 @@ export async function startCluster(config: Config, logger: Logger): Promise<Clus
     for (const w of live) w.process.kill('SIGTERM');
     await Promise.all(exits);
     unrelay();
+    unserveMetrics();
     finish(exitCode);
   };
 

@@ -110,7 +110,8 @@ export function createApp(deps: AppDeps, opts: { extraModules?: RouteModule[] } 
     if (!tokenOk && auth?.principal.role !== 'admin') {
       throw auth ? new AppError(403, 'forbidden', 'metrics are for admins or the ASSAY_METRICS_TOKEN bearer') : new Unauthorized('send an admin session or Authorization: Bearer <ASSAY_METRICS_TOKEN>');
     }
-    return c.body(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType });
+    const text = deps.metrics.exposition ? await deps.metrics.exposition() : await deps.metrics.registry.metrics();
+    return c.body(text, 200, { 'Content-Type': deps.metrics.registry.contentType });
   });
 
   for (const mod of [...routeModules, ...(opts.extraModules ?? [])]) mod(app, deps);

@@ -15,6 +15,11 @@ export interface Metrics {
   logins: Counter<'kind' | 'outcome'>;
   /** Counts one HTTP request (see requestRecorder). */
   record: RequestRecorder;
+  /**
+   * What `/metrics` serves when not this process's registry: a cluster worker serves the
+   * whole cluster's (engine/http/cluster-metrics.ts).
+   */
+  exposition?: () => Promise<string>;
 }
 
 /** A fresh registry per app (tests create many apps in one process). */

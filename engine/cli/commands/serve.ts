@@ -4,6 +4,7 @@ import { loadConfig, ConfigError, type Config } from '../../config.ts';
 import { createLogger, type Logger } from '../../logger.ts';
 import { startServer, describeStartupError } from '../../server.ts';
 import { startCluster, reportWorkerReady } from '../../cluster.ts';
+import { clusterExposition } from '../../http/cluster-metrics.ts';
 import { formatDemoLogins } from '../../seed/demo.ts';
 import { ensureUiBuilt } from '../../../proctor-ui/build.ts';
 
@@ -46,7 +47,10 @@ async function serveProcess(config: Config, logger: Logger): Promise<number> {
     throw err;
   }
   const banner = running.demo ? formatDemoLogins(running.url, running.demo) : undefined;
-  if (cluster.isWorker) reportWorkerReady({ url: running.url, dbUrl: running.deps.store.url, banner });
+  if (cluster.isWorker) {
+    running.deps.metrics.exposition = clusterExposition(running.deps.metrics.registry);
+    reportWorkerReady({ url: running.url, dbUrl: running.deps.store.url, banner });
+  }
   else printBanner(running.url, running.deps.store.url, banner);
   await untilSignal(logger, () => running.close());
   // A worker's IPC channel to the primary would keep this process alive after the close.
