@@ -142,26 +142,28 @@ export class ContentCache {
  * `value` is an object holding several responses of the item. Returns the responses as
  * {responseId: value}; throws a 422 naming the item, the response and what is wrong.
  */
-export function checkAnswer(item: LoadedItem, responseId: string | null | undefined, value: unknown): Record<string, Json> {
-  const one = (rid: string, v: unknown) => {
-    try {
-      checkResponse(item.declarations.get(rid), v as Json, rid);
-    } catch (e) {
-      if (e instanceof QtiResponseError) {
-        throw new Unprocessable(`item '${item.ref}': ${e.message}`, { itemId: item.ref, responseId: rid, reason: (e as QtiResponseError & { code?: string }).code }, 'invalid_response');
-      }
-      throw e;
+/** Checks one response value against its declaration: 422 naming the item and response (module level: under tsx a closure per answer also defines its name). */
+function checkOne(item: LoadedItem, rid: string, v: unknown): void {
+  try {
+    checkResponse(item.declarations.get(rid), v as Json, rid);
+  } catch (e) {
+    if (e instanceof QtiResponseError) {
+      throw new Unprocessable(`item '${item.ref}': ${e.message}`, { itemId: item.ref, responseId: rid, reason: (e as QtiResponseError & { code?: string }).code }, 'invalid_response');
     }
-  };
+    throw e;
+  }
+}
+
+export function checkAnswer(item: LoadedItem, responseId: string | null | undefined, value: unknown): Record<string, Json> {
   if (responseId) {
-    one(responseId, value);
+    checkOne(item, responseId, value);
     return { [responseId]: value as Json };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     // A lone value is for the item's only response (the common single-interaction item).
     if (item.declarations.size === 1) {
       const rid = [...item.declarations.keys()][0]!;
-      one(rid, value);
+      checkOne(item, rid, value);
       return { [rid]: value as Json };
     }
     throw new Unprocessable(`item '${item.ref}' has ${item.declarations.size} responses: give responseId, or value as an object of responseId -> value`, { itemId: item.ref }, 'invalid_response');
@@ -170,13 +172,13 @@ export function checkAnswer(item: LoadedItem, responseId: string | null | undefi
   if (item.declarations.size === 1) {
     const [rid, decl] = [...item.declarations.entries()][0]!;
     if (decl.cardinality === 'record' && !(rid in (value as object))) {
-      one(rid, value);
+      checkOne(item, rid, value);
       return { [rid]: value as Json };
     }
   }
   const out: Record<string, Json> = {};
   for (const [rid, v] of Object.entries(value as Record<string, unknown>)) {
-    one(rid, v);
+    checkOne(item, rid, v);
     out[rid] = v as Json;
   }
   return out;
