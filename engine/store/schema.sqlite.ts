@@ -280,6 +280,17 @@ export const appSessions = table('app_sessions', {
   lastSeenAt: ms('last_seen_at'),
 }, (t) => [index('app_sessions_expires_idx').on(t.expiresAt), index('app_sessions_user_idx').on(t.userId)]);
 
+/**
+ * Failed logins per rate-limit key (`a:<account>`, `i:<ip>`) in a fixed window ending at
+ * reset_at: shared by every engine process, so the limits hold across them (docs/security.md).
+ */
+export const loginFailures = table('login_failures', {
+  key: text('key').primaryKey(),
+  failures: int('failures').notNull(),
+  // No index on reset_at: only the hourly prune reads by it, and every failure would pay for one.
+  resetAt: ms('reset_at').notNull(),
+});
+
 /** Trained models (career guidance): model card, metrics and weights per version. */
 export const modelVersions = table('model_versions', {
   id: text('id').primaryKey(),

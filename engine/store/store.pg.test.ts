@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
-import { openStore, StoreUrlError } from './index.ts';
+import { openStore, StoreUrlError, type Store } from './index.ts';
 import { defineStoreSuite } from './store.suite.ts';
 
 const made: string[] = [];
+const urlOf = new WeakMap<Store, string>(); // store.url masks the password
 defineStoreSuite('postgres', {
   make: async () => {
     const url = await createTestDatabase('assay_store');
     made.push(url);
-    return openStore(url);
+    const store = await openStore(url);
+    urlOf.set(store, url);
+    return store;
   },
+  connect: (store) => openStore(urlOf.get(store)!),
   cleanup: async () => {
     for (const url of made) await dropTestDatabase(url);
   },

@@ -7,7 +7,7 @@ import { tempDir } from '../../tests/support/temp-dir.ts';
 
 const dir = tempDir('assay-store-');
 let n = 0;
-defineStoreSuite('sqlite file', { make: () => openStore(`sqlite:${join(dir, `db${++n}.db`)}`) });
+defineStoreSuite('sqlite file', { make: () => openStore(`sqlite:${join(dir, `db${++n}.db`)}`), connect: (s) => openStore(s.url) });
 
 describe('sqlite connection', () => {
   it('sets the durability pragmas', async () => {

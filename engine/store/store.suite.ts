@@ -11,8 +11,12 @@ import { isStoreError } from './errors.ts';
 /** Makes a fresh, empty store each call; `cleanup` runs after the suite. */
 export interface StoreFactory {
   make(): Promise<Store>;
+  /** A second connection (another "engine process") to the database of a store `make` returned. */
+  connect(store: Store): Promise<Store>;
   cleanup?(): Promise<void>;
 }
+
+const sortByKey = <T extends { key: string }>(rows: T[]) => [...rows].sort((x, y) => x.key.localeCompare(y.key));
 
 let uniq = 0;
 const u = (p: string) => `${p}-${Date.now().toString(36)}-${++uniq}`;
@@ -493,6 +497,51 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         expect(await store.appSessions.deleteExpired(1_999)).toBe(0);
         expect(await store.appSessions.deleteExpired(2_000)).toBeGreaterThanOrEqual(1);
         expect(await store.appSessions.get(idHash)).toBeUndefined();
+      });
+    });
+
+    describe('login failures (rate limit windows)', () => {
+      it('counts failures in a fixed window, restarts an ended one, clears and prunes', async () => {
+        const a = u('a:acct'), i = u('i:ip');
+        expect(await store.loginFailures.get([a, i])).toEqual([]);
+        expect(await store.loginFailures.recordFailure([a, i], 1_000, 60_000)).toEqual(expect.arrayContaining([
+          { key: a, failures: 1, resetAt: 61_000 }, { key: i, failures: 1, resetAt: 61_000 },
+        ]));
+        // Inside the window: +1, and the window's end does not move.
+        await store.loginFailures.recordFailure([a, i], 30_000, 60_000);
+        expect(await store.loginFailures.recordFailure([a], 60_999, 60_000)).toEqual([{ key: a, failures: 3, resetAt: 61_000 }]);
+        expect(sortByKey(await store.loginFailures.get([a, i]))).toEqual(sortByKey([{ key: a, failures: 3, resetAt: 61_000 }, { key: i, failures: 2, resetAt: 61_000 }]));
+        // Ended (reset_at <= now): a new window of one failure.
+        expect(await store.loginFailures.recordFailure([a], 61_000, 60_000)).toEqual([{ key: a, failures: 1, resetAt: 121_000 }]);
+        // The same key twice in one call counts once.
+        expect(await store.loginFailures.recordFailure([i, i], 61_000, 60_000)).toEqual([{ key: i, failures: 1, resetAt: 121_000 }]);
+        expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: 1, resetAt: 121_000 }]);
+        expect((await store.loginFailures.get([a, i, u('none')])).length).toBe(2);
+        await store.loginFailures.clear(a);
+        expect(await store.loginFailures.get([a, i])).toEqual([{ key: i, failures: 1, resetAt: 121_000 }]);
+        expect(await store.loginFailures.deleteExpired(120_999)).toBe(0);
+        expect(await store.loginFailures.deleteExpired(121_000)).toBeGreaterThanOrEqual(1);
+        expect(await store.loginFailures.get([i])).toEqual([]);
+      });
+
+      it('counts every one of concurrent failures from two connections', async () => {
+        const other = await factory.connect(store);
+        try {
+          const a = u('a:target'), i = u('i:ip');
+          const now = Date.now();
+          const n = 40;
+          // Both connections fire at once, as two engine processes would under a guessing attack.
+          await Promise.all(Array.from({ length: n }, (_, k) => (k % 2 ? other : store).loginFailures.recordFailure([a, i], now, 60_000)));
+          expect(sortByKey(await other.loginFailures.get([a, i]))).toEqual(sortByKey([
+            { key: a, failures: n, resetAt: now + 60_000 }, { key: i, failures: n, resetAt: now + 60_000 },
+          ]));
+          // A window that ends while both connections fail at once restarts exactly once.
+          const later = now + 60_000;
+          await Promise.all(Array.from({ length: n }, (_, k) => (k % 2 ? other : store).loginFailures.recordFailure([a], later, 60_000)));
+          expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: n, resetAt: later + 60_000 }]);
+        } finally {
+          await other.close();
+        }
       });
     });
 

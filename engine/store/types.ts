@@ -35,6 +35,7 @@ export type Result = typeof s.results.$inferSelect;
 export type Incident = typeof s.incidents.$inferSelect;
 export type AuditEntry = typeof s.auditLog.$inferSelect;
 export type AppSession = typeof s.appSessions.$inferSelect;
+export type LoginFailure = typeof s.loginFailures.$inferSelect;
 export type ModelVersion = typeof s.modelVersions.$inferSelect;
 export type CareerOutcome = typeof s.careerOutcomes.$inferSelect;
 
@@ -308,6 +309,27 @@ export interface AppSessionsRepo {
   deleteExpired(now: number): Promise<number>;
 }
 
+// ---------------------------------------------------------------- login failures (rate limit)
+/**
+ * Failed-login windows shared by every engine process (engine/auth/rate-limit.ts). A window is
+ * live while reset_at > now; the caller's clock decides, the store only keeps the rows.
+ */
+export interface LoginFailuresRepo {
+  /** The stored windows of these keys, expired ones included (one query). */
+  get(keys: readonly string[]): Promise<LoginFailure[]>;
+  /**
+   * Counts one failure for each key in ONE atomic statement (an UPSERT): a key without a row,
+   * or whose window has ended (reset_at <= now), starts a new window of 1 failure ending at
+   * now + windowMs; a live window gains 1. Concurrent calls from any number of processes all
+   * count. Returns the windows after the update.
+   */
+  recordFailure(keys: readonly string[], now: number, windowMs: number): Promise<LoginFailure[]>;
+  /** Forgets a key's window. */
+  clear(key: string): Promise<void>;
+  /** Removes windows with reset_at <= now; returns how many. */
+  deleteExpired(now: number): Promise<number>;
+}
+
 // ---------------------------------------------------------------- model versions
 export interface ModelsRepo {
   /** Saves a new version of a named model (version = previous + 1). */
@@ -339,6 +361,7 @@ export interface Repositories {
   incidents: IncidentsRepo;
   audit: AuditRepo;
   appSessions: AppSessionsRepo;
+  loginFailures: LoginFailuresRepo;
   models: ModelsRepo;
   careerOutcomes: CareerOutcomesRepo;
 }

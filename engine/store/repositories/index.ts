@@ -13,6 +13,7 @@ import { resultsRepo } from './results.ts';
 import { incidentsRepo } from './incidents.ts';
 import { auditRepo } from './audit.ts';
 import { appSessionsRepo } from './app-sessions.ts';
+import { loginFailuresRepo } from './login-failures.ts';
 import { modelsRepo } from './models.ts';
 import { careerOutcomesRepo } from './career-outcomes.ts';
 
@@ -30,6 +31,7 @@ export function makeRepositories(c: Ctx): Repositories {
     incidents: incidentsRepo(c),
     audit: auditRepo(c),
     appSessions: appSessionsRepo(c),
+    loginFailures: loginFailuresRepo(c),
     models: modelsRepo(c),
     careerOutcomes: careerOutcomesRepo(c),
   };

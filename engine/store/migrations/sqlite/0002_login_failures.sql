@@ -1,0 +1,5 @@
+CREATE TABLE `login_failures` (
+	`key` text PRIMARY KEY NOT NULL,
+	`failures` integer NOT NULL,
+	`reset_at` integer NOT NULL
+);
