@@ -70,9 +70,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${shownHost}:${port}`;
-  // Expired login sessions are swept hourly (they are refused anyway once expired).
+  // Expired login sessions and ended rate-limit windows are swept hourly (both are ignored
+  // anyway once expired).
   const sweep = setInterval(() => {
     store.appSessions.deleteExpired(Date.now()).catch((err) => logger.warn({ err }, 'session sweep failed'));
+    store.loginFailures.deleteExpired(Date.now()).catch((err) => logger.warn({ err }, 'login failure sweep failed'));
   }, 3600_000);
   sweep.unref();
 

@@ -19,7 +19,7 @@ describe('exam-event cache of candidate login', () => {
 
   it('lets candidates in as soon as the event is published, and keeps closing within the cache time', async () => {
     const now = Date.now();
-    const auth = new AuthService({ store: h.store, secret: h.deps.secret, sessionTtlSeconds: 3600, audit: h.deps.audit, limiter: new LoginRateLimiter({ maxPerAccount: 50, maxPerIp: 500, windowMs: 60_000 }), now: () => now });
+    const auth = new AuthService({ store: h.store, secret: h.deps.secret, sessionTtlSeconds: 3600, audit: h.deps.audit, limiter: new LoginRateLimiter({ failures: h.store.loginFailures, maxPerAccount: 50, maxPerIp: 500, windowMs: 60_000 }), now: () => now });
     const { ticketCode, pin } = h.demo.candidates[0]!;
     const entry = (await h.store.events.getRosterByTicket(ticketCode))!;
     await h.store.events.update(entry.eventId, { status: 'draft' });

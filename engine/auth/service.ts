@@ -104,16 +104,19 @@ export class AuthService {
   /** Staff login. Throws 429 when rate limited, 401 on a wrong username or password. */
   async loginStaff(username: string, password: string, ip: string): Promise<LoginResult> {
     const account = username.trim().toLowerCase();
-    this.d.limiter.check(ip, `staff:${account}`);
-    const user = await this.d.store.users.getByUsername(account);
+    // The limit (shared through the store) is read alongside the user; a 429 is thrown before
+    // the password is verified, so a blocked guesser learns nothing.
+    const [checked, user] = await Promise.all([this.d.limiter.check(ip, `staff:${account}`), this.d.store.users.getByUsername(account)]);
     const ok = await verifyPassword(user?.passwordHash, password);
     if (!user || !ok || !user.active) {
-      this.d.limiter.fail(ip, `staff:${account}`);
       this.d.metrics?.logins.inc({ kind: 'staff', outcome: 'failed' });
-      await this.d.audit.record({ action: 'auth.login_failed', actor: `ip:${ip}`, target: user ? `user:${user.id}` : null, details: { username: account } });
+      await Promise.all([
+        this.d.limiter.fail(ip, `staff:${account}`),
+        this.d.audit.record({ action: 'auth.login_failed', actor: `ip:${ip}`, target: user ? `user:${user.id}` : null, details: { username: account } }),
+      ]);
       throw new Unauthorized('username or password is wrong', 'login_failed');
     }
-    this.d.limiter.succeed(`staff:${account}`);
+    await this.d.limiter.succeed(`staff:${account}`, checked);
     const principal: StaffPrincipal = {
       kind: 'staff',
       userId: user.id,
@@ -130,15 +133,18 @@ export class AuthService {
   /** Candidate login with the ticket code and PIN printed on their exam slip. */
   async loginCandidate(ticketCodeRaw: string, pin: string, ip: string): Promise<LoginResult> {
     const ticketCode = normaliseCode(ticketCodeRaw);
-    this.d.limiter.check(ip, `ticket:${ticketCode}`);
-    const entry = await this.d.store.events.getRosterByTicket(ticketCode);
+    // Limit and roster entry read together (PostgreSQL: two round trips at once, not in turn);
+    // a 429 is thrown before the PIN is verified.
+    const [checked, entry] = await Promise.all([this.d.limiter.check(ip, `ticket:${ticketCode}`), this.d.store.events.getRosterByTicket(ticketCode)]);
     if (!entry || !verifyPin(this.d.secret, ticketCode, pin, entry.pinHash)) {
-      this.d.limiter.fail(ip, `ticket:${ticketCode}`);
       this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'failed' });
-      await this.d.audit.record({ action: 'auth.candidate_login_failed', actor: `ip:${ip}`, target: entry ? `roster:${entry.id}` : null, details: { ticketCode } });
+      await Promise.all([
+        this.d.limiter.fail(ip, `ticket:${ticketCode}`),
+        this.d.audit.record({ action: 'auth.candidate_login_failed', actor: `ip:${ip}`, target: entry ? `roster:${entry.id}` : null, details: { ticketCode } }),
+      ]);
       throw new Unauthorized('ticket code or PIN is wrong', 'login_failed');
     }
-    this.d.limiter.succeed(`ticket:${ticketCode}`);
+    await this.d.limiter.succeed(`ticket:${ticketCode}`, checked);
     // Two reads after the roster (the event is usually cached); the exam session is looked up
     // by DELIVERY from (eventId, candidateId) when needed, not at login.
     const [event, candidate] = await Promise.all([this.eventOf(entry.eventId), this.d.store.candidates.get(entry.candidateId)]);

@@ -68,7 +68,7 @@ describe('login-session cache', () => {
   it('a change made by another process is seen after the TTL at the latest: 5 s for staff, 30 s for candidates (beyond the 5 s heartbeat)', async () => {
     let now = Date.now();
     // The defaults, as the server runs.
-    const auth = new AuthService({ store: h.store, secret: h.deps.secret, sessionTtlSeconds: 3600, audit: h.deps.audit, limiter: new LoginRateLimiter({ maxPerAccount: 5, maxPerIp: 50, windowMs: 60_000 }), now: () => now });
+    const auth = new AuthService({ store: h.store, secret: h.deps.secret, sessionTtlSeconds: 3600, audit: h.deps.audit, limiter: new LoginRateLimiter({ failures: h.store.loginFailures, maxPerAccount: 5, maxPerIp: 50, windowMs: 60_000 }), now: () => now });
     const cand = await auth.loginCandidate(h.demo.candidates[2]!.ticketCode, h.demo.candidates[2]!.pin, '127.0.0.1');
     const author = h.demo.staff.find((x) => x.role === 'author')!;
     const staff = await auth.loginStaff(author.username, author.password, '127.0.0.1');
@@ -89,7 +89,7 @@ describe('login-session cache', () => {
 
   it('an expired session is never served from the cache', async () => {
     let now = Date.now();
-    const auth = new AuthService({ store: h.store, secret: h.deps.secret, sessionTtlSeconds: 2, audit: h.deps.audit, limiter: new LoginRateLimiter({ maxPerAccount: 5, maxPerIp: 50, windowMs: 60_000 }), now: () => now, sessionCacheMs: 60_000 });
+    const auth = new AuthService({ store: h.store, secret: h.deps.secret, sessionTtlSeconds: 2, audit: h.deps.audit, limiter: new LoginRateLimiter({ failures: h.store.loginFailures, maxPerAccount: 5, maxPerIp: 50, windowMs: 60_000 }), now: () => now, sessionCacheMs: 60_000 });
     const login = await auth.loginCandidate(h.demo.candidates[3]!.ticketCode, h.demo.candidates[3]!.pin, '127.0.0.1');
     expect(await auth.resolve(login.token, 'bearer')).toBeDefined();
     now += 2001;

@@ -33,6 +33,7 @@ export function buildDeps(config: Config, logger: Logger, store: Store, secret: 
   const metrics = createMetrics(opts.collectProcessMetrics ?? true);
   const audit = createAuditService(store.audit, logger);
   const limiter = new LoginRateLimiter({
+    failures: store.loginFailures,
     maxPerAccount: config.loginMaxFailuresPerAccount,
     maxPerIp: config.loginMaxFailuresPerIp,
     windowMs: config.loginWindow * 1000,
