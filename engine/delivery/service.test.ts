@@ -83,6 +83,33 @@ describe('delivery service on SQLite', () => {
     expect((await svc.heartbeat(p)).state).toBe('paused');
   });
 
+  it('publishes every progress chunk of a flush at once (one NOTIFY query on PostgreSQL, not one per 40 sessions)', async () => {
+    const f = await createExamFixture(store, { items: 2, candidates: 45, maxTimeSeconds: 600 });
+    const published: ProctorEvent[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A bus whose sends take a while, as a NOTIFY round trip does.
+    const slow = new (class extends MemoryEventBus {
+      override async publish(e: ProctorEvent): Promise<void> {
+        published.push(e);
+        await gate;
+      }
+    })();
+    const svc2 = new DeliveryService({ store, audit: createAuditService(store.audit), bus: slow, now: () => clock });
+    try {
+      for (let i = 0; i < 45; i++) await svc2.heartbeat(principal(i, f));
+      const flushing = svc2.flushProgress();
+      await new Promise((r) => setImmediate(r));
+      const chunks = published.filter((e) => e.type === 'session.progress');
+      expect(chunks.map((e) => (e.data as { sessions: unknown[] }).sessions.length)).toEqual([40, 5]);
+      release();
+      await flushing;
+    } finally {
+      release();
+      await svc2.close();
+    }
+  });
+
   it('acknowledges answers after commit; retries are duplicates; latest = max clientSeq', async () => {
     const p = principal(0);
     const item = fx.itemIds[0]!;

@@ -702,16 +702,18 @@ export class DeliveryService {
     this.progressTimer = null;
     const all = [...this.dirty];
     this.dirty.clear();
+    // Every chunk in the same turn: the PostgreSQL bus sends a turn's events in one NOTIFY
+    // query. Awaiting each chunk made one query per 40 sessions (20,000 candidates: 500 every 2 s).
+    const sent: Promise<void>[] = [];
     for (const [eventId, m] of all) {
       const list = [...m.values()];
       for (let i = 0; i < list.length; i += 40) {
-        try {
-          await this.bus.publish({ eventId, type: 'session.progress', at: this.now(), roomId: null, sessionId: null, data: { sessions: list.slice(i, i + 40) } });
-        } catch (err) {
+        sent.push(this.bus.publish({ eventId, type: 'session.progress', at: this.now(), roomId: null, sessionId: null, data: { sessions: list.slice(i, i + 40) } }).catch((err: unknown) => {
           this.opts.log?.warn({ err }, 'progress not published');
-        }
+        }));
       }
     }
+    await Promise.all(sent);
   }
 
   async publish(s: ExamSession, type: string, data: Record<string, unknown> = {}): Promise<void> {
