@@ -20,6 +20,8 @@ export interface FaultOptions {
   /** Length of the answer phase before the kill if nobody killed it (think time scale). */
   answerSeconds: number;
   connections: number;
+  /** An empty database to use instead of a fresh one (the test suite's PostgreSQL); the caller drops it. */
+  dbUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -42,7 +44,7 @@ export interface FaultResult {
 
 export async function runFault(o: FaultOptions): Promise<FaultResult> {
   const log = o.log ?? (() => undefined);
-  const prepared = await prepareDb(o.db);
+  const prepared = await prepareDb(o.db, o.dbUrl);
   let server: ServerProc | undefined;
   let http: HttpPool | undefined;
   try {

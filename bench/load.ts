@@ -372,9 +372,12 @@ export interface PreparedDb {
 }
 
 /** A fresh database: a SQLite file, or a database on an embedded PostgreSQL (or DATABASE_URL). */
-export async function prepareDb(kind: 'sqlite' | 'postgres'): Promise<PreparedDb> {
+export async function prepareDb(kind: 'sqlite' | 'postgres', given?: string): Promise<PreparedDb> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  if (kind === 'sqlite') return { url: `sqlite:${join(dataDir, 'assay.db')}`, dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const dropDir = async () => rmSync(dataDir, { recursive: true, force: true });
+  // A database the caller made (the test suite's PostgreSQL server) and drops itself.
+  if (given) return { url: given, dataDir, cleanup: dropDir };
+  if (kind === 'sqlite') return { url: `sqlite:${join(dataDir, 'assay.db')}`, dataDir, cleanup: dropDir };
   const { startEmbeddedPostgres } = await import('../tests/support/postgres.ts');
   const pgmod = (await import('pg')).default;
   let admin: string;
