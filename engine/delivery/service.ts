@@ -26,7 +26,7 @@ import { catNext, catResponses, type CatTraceEntry } from './cat.ts';
 import { categoryOf, irtItemOf } from './psychometrics.ts';
 import { latestByItem, itemSeed, scorerFor } from './scoring.ts';
 import { settingsOf, type EventSettings } from './settings.ts';
-import { isFinal, nextState, SessionTransitionError, type SessionAction, type SessionState } from './state-machine.ts';
+import { allows, isFinal, nextState, SessionTransitionError, type SessionAction, type SessionState } from './state-machine.ts';
 import { assertAnswerable, buildPlan, jump, NavigationError, next, partOf, planKeys, previous, startState, type ConditionEvaluator, type DeliveryPlan, type NavState } from './walker.ts';
 
 /** What the session row's `data` JSON holds. */
@@ -384,14 +384,9 @@ export class DeliveryService {
   ): Promise<ExamSession> {
     for (let attempt = 0; attempt < 5; attempt++) {
       let s = attempt === 0 && current ? current : await this.session(sessionId);
-      let to: SessionState;
-      try {
-        to = nextState(s.state as SessionState, action);
-      } catch (e) {
-        if (s !== current) throw e;
-        s = await this.session(sessionId);
-        to = nextState(s.state as SessionState, action);
-      }
+      // A held row that refuses the action may be stale: decide on a fresh one.
+      if (s === current && !allows(s.state as SessionState, action)) s = await this.session(sessionId);
+      const to = nextState(s.state as SessionState, action);
       const now = this.now();
       const r = await this.writer.run((tx) => tx.sessions.update(s.id, s.version, { ...patch(s, now), state: to }));
       if (r.ok) {

@@ -1,7 +1,7 @@
 /**
- * The exam-session state machine. Every state change of a session goes through
- * `assertTransition`, so a refused change is one typed error naming both ends, and the
- * table below is the single place that says what may follow what.
+ * The exam-session state machine. Every state change of a session goes through `nextState`
+ * (`allows` asks the same without throwing), so a refused change is one typed error naming both
+ * ends, and the table below is the single place that says what may follow what.
  */
 
 export const SESSION_STATES = [
@@ -81,12 +81,17 @@ export function assertTransition(from: SessionState, to: SessionState, action?: 
  */
 export function nextState(from: SessionState, action: SessionAction): SessionState {
   const to = ACTION_TARGET[action];
-  if (action === 'resume' && from !== 'paused') throw new SessionTransitionError(from, to, action);
-  if (action === 'start' && from === 'paused') throw new SessionTransitionError(from, to, action);
-  if (action === 'rescore' && from !== 'scored') throw new SessionTransitionError(from, to, action);
-  if (action === 'score' && from === 'scored') throw new SessionTransitionError(from, to, action);
-  assertTransition(from, to, action);
+  if (!allows(from, action)) throw new SessionTransitionError(from, to, action);
   return to;
+}
+
+/** True when `action` may be taken from `from` (what `nextState` checks, without throwing). */
+export function allows(from: SessionState, action: SessionAction): boolean {
+  if (action === 'resume' && from !== 'paused') return false;
+  if (action === 'start' && from === 'paused') return false;
+  if (action === 'rescore' && from !== 'scored') return false;
+  if (action === 'score' && from === 'scored') return false;
+  return canTransition(from, ACTION_TARGET[action]);
 }
 
 /** States in which the candidate may save answers (the clock is running). */
