@@ -10,7 +10,7 @@
 import type { Json, OutcomeDeclaration } from '../../item-bank/index.ts';
 import type { ExamSession, Result } from '../store/types.ts';
 import type { ContentCache } from './content.ts';
-import { scoredItems } from './results-export.ts';
+import type { StoredOutcomes } from './scoring.ts';
 
 /** An outcome is the candidate's when declared without a view, or with one naming candidate. */
 export const forCandidate = (d: OutcomeDeclaration): boolean => !d.views?.length || d.views.includes('candidate');
@@ -27,19 +27,13 @@ export function candidateItemOutcomes(decls: readonly OutcomeDeclaration[] | und
   return out;
 }
 
-interface StoredOutcomes {
-  score?: number;
-  maxScore?: number;
-  items?: Record<string, { outcomes?: Record<string, Json> }>;
-}
-
 /** The body of the candidate's own result for `show` ('score' or 'full'). */
 export async function candidateResult(content: ContentCache, session: ExamSession, result: Result, show: 'score' | 'full'): Promise<Record<string, unknown>> {
-  const o = result.outcomes as StoredOutcomes;
+  const o = result.outcomes as unknown as StoredOutcomes;
   const out: Record<string, unknown> = { state: session.state, score: o.score ?? null, maxScore: o.maxScore ?? null, scaledScore: result.scaledScore, level: result.level, version: result.version, scoredAt: result.createdAt };
   if (show === 'full') {
     // Declarations of the versions this result was scored with (a rescore may have used newer ones).
-    const items = await scoredItems(content, result);
+    const items = await content.scoredItems(result);
     out.items = Object.fromEntries(Object.entries(o.items ?? {}).map(([k, v]) => [k, candidateItemOutcomes(items.get(k)?.item.outcomeDeclarations, v.outcomes ?? {})]));
   }
   return out;

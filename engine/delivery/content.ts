@@ -5,7 +5,7 @@
  * is published).
  */
 import { checkResponse, parseItem, parseTest, QtiResponseError, type AssessmentItem, type AssessmentTest, type Json, type ResponseDeclaration } from '../../item-bank/index.ts';
-import type { ExamEvent, Store } from '../store/types.ts';
+import type { ExamEvent, Result, Store } from '../store/types.ts';
 import { Unprocessable } from '../http/errors.ts';
 import { toDeliveryTest } from './test-model.ts';
 import type { DeliveryTest } from './walker.ts';
@@ -107,6 +107,17 @@ export class ContentCache {
       versionId = v.id;
     }
     return this.itemVersion(versionId, ref.identifier);
+  }
+
+  /**
+   * The item versions a result was scored with, by item key: those its itemVersions names (the
+   * pinned one for a first scoring, the latest at the time for a rescore). The XML export reads
+   * their declarations, the candidate's own result their outcomes' `view`.
+   */
+  async scoredItems(result: Result): Promise<Map<string, LoadedItem>> {
+    const out = new Map<string, LoadedItem>();
+    for (const [key, versionId] of Object.entries((result.itemVersions ?? {}) as Record<string, string>)) out.set(key, await this.itemVersion(versionId, key));
+    return out;
   }
 
   /**

@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/service.ts';
 import { Conflict, NotFound, Unprocessable } from '../http/errors.ts';
 import type { ExamEvent, JsonValue as Json, Store } from '../store/types.ts';
 import { parseRosterCsv, type RosterProblem } from './roster-csv.ts';
-import { scoreAndStore } from './scoring.ts';
+import { scoreAndStore, type StoredOutcomes } from './scoring.ts';
 import type { DeliveryService } from './service.ts';
 import { EventSettingsSchema, type EventSettings } from './settings.ts';
 
@@ -171,8 +171,8 @@ export class EventsService {
       const r = await scoreAndStore(this.delivery, s, event, { rescore: true, reason, actor: `user:${actor.userId}` });
       if (r) {
         rescored++;
-        const b = (before?.outcomes as { score?: number } | undefined)?.score ?? null;
-        const a = (r.outcomes as { score?: number }).score ?? null;
+        const b = (before?.outcomes as StoredOutcomes | undefined)?.score ?? null;
+        const a = (r.outcomes as StoredOutcomes).score ?? null;
         if (a !== b) changed.push({ sessionId: s.id, before: b, after: a });
       }
     }

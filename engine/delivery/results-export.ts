@@ -14,8 +14,8 @@ import {
   type VariableDeclarationBase,
 } from '../../item-bank/index.ts';
 import type { ExamEvent, ExamSession, Result, RosterEntry } from '../store/types.ts';
-import type { ContentCache, LoadedItem } from './content.ts';
-import { itemSeed, scorerFor } from './scoring.ts';
+import type { ContentCache } from './content.ts';
+import { itemSeed, scorerFor, type StoredOutcomes } from './scoring.ts';
 
 const RESULT_NS = 'http://www.imsglobal.org/xsd/imsqti_result_v2p2';
 const RESULT_XSD = 'http://www.imsglobal.org/xsd/qti/qtiv2p2/imsqti_result_v2p2.xsd';
@@ -165,30 +165,14 @@ function variablesXml(kind: Kind, decls: readonly VariableDeclarationBase[], val
   return out;
 }
 
-interface StoredOutcomes {
-  test?: Record<string, Json>;
-  items?: Record<string, { outcomes: Record<string, Json>; responses: Record<string, Json> }>;
-}
-
-/**
- * The item versions a result was scored with, by item key: those its itemVersions names (the
- * pinned one for a first scoring, the latest at the time for a rescore). Also what the
- * candidate's own result reads the outcome declarations (their `view`) from.
- */
-export async function scoredItems(content: ContentCache, result: Result): Promise<Map<string, LoadedItem>> {
-  const out = new Map<string, LoadedItem>();
-  for (const [key, versionId] of Object.entries((result.itemVersions ?? {}) as Record<string, string>)) out.set(key, await content.itemVersion(versionId, key));
-  return out;
-}
-
 /**
  * The declarations of what a result was scored with: the event's test version and, per item
- * key, the scored item version (scoredItems), with the template values scoring drew.
+ * key, the scored item version (ContentCache.scoredItems), with the template values scoring drew.
  */
 export async function resultDeclarations(content: ContentCache, event: ExamEvent, session: ExamSession, result: Result): Promise<ResultDeclarations> {
   const test = event.testId ? (await content.testModel(event.testId)).model : null;
   const items = new Map<string, ItemDeclarations>();
-  for (const [key, li] of await scoredItems(content, result)) {
+  for (const [key, li] of await content.scoredItems(result)) {
     const { responseDeclarations, outcomeDeclarations, templateDeclarations } = li.item;
     // Template processing is seeded per session and item key, exactly as scoring ran it.
     let templateValues: Record<string, QtiValue> | undefined;
@@ -260,7 +244,7 @@ export function eventResultsCsv(roster: RosterEntry[], sessions: ExamSession[], 
   for (const e of roster) {
     const s = byCandidate.get(e.candidateId);
     const r = s ? bySession.get(s.id) : undefined;
-    const o = (r?.outcomes ?? {}) as { score?: number; maxScore?: number };
+    const o = (r?.outcomes ?? {}) as StoredOutcomes;
     rows.push(
       [
         e.candidateId, e.ticketCode, e.roomId ? roomNames.get(e.roomId) ?? e.roomId : '', s?.state ?? 'not_started',

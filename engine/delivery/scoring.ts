@@ -133,6 +133,17 @@ function maxOf(li: LoadedItem): number {
 }
 
 /**
+ * A result's `outcomes` as scoring stores them (results.outcomes): the exports and the
+ * candidate's own result read this shape.
+ */
+export interface StoredOutcomes {
+  test?: Record<string, Json>;
+  score?: number;
+  maxScore?: number;
+  items?: Record<string, { outcomes: Record<string, Json>; responses: Record<string, Json>; error?: string }>;
+}
+
+/**
  * Scores a submitted/timed-out session and stores result version 1 (state -> scored), or,
  * with `rescore`, adds the next result version with the reason using the LATEST item
  * versions and parameters (state stays scored). Idempotent for the first scoring: a session
@@ -150,7 +161,7 @@ export async function scoreAndStore(svc: DeliveryService, s0: ExamSession, event
     ...sc.reported.extra,
     ...(s0.thetaTrace ? { cat: s0.thetaTrace } : {}),
     items: Object.fromEntries(sc.items.map((i) => [i.key, { outcomes: i.outcomes, responses: i.responses, ...(i.error ? { error: i.error } : {}) }])),
-  } as unknown as Json;
+  } satisfies StoredOutcomes as unknown as Json;
   const row = {
     sessionId: s0.id,
     reason: opts.reason ?? null,
