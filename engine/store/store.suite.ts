@@ -21,6 +21,18 @@ const sortByKey = <T extends { key: string }>(rows: T[]) => [...rows].sort((x, y
 let uniq = 0;
 const u = (p: string) => `${p}-${Date.now().toString(36)}-${++uniq}`;
 
+/**
+ * A transaction held open on purpose (PostgreSQL lock tests): the body calls `reached()` once it
+ * holds what it should and then awaits `held`; the test awaits `inside`, acts, then `release()`s.
+ */
+function hold() {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let reached!: () => void;
+  const inside = new Promise<void>((r) => (reached = r));
+  return { release, held, inside, reached };
+}
+
 export function defineStoreSuite(name: string, factory: StoreFactory): void {
   describe(`store (${name})`, () => {
     let store: Store;
@@ -243,18 +255,15 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
       it.runIf(name === 'postgres')('skips, without waiting, a session another transaction holds', async () => {
         const a = (await sessionFixture()).session;
         const b = (await sessionFixture()).session;
-        let release!: () => void;
-        const held = new Promise<void>((r) => (release = r));
-        let locked!: () => void;
-        const isLocked = new Promise<void>((r) => (locked = r));
+        const h = hold();
         const tx = store.transaction(async (t) => {
           await t.sessions.update(a.id, 0, { state: 'paused', pausedAt: 1 });
-          locked();
-          await held;
+          h.reached();
+          await h.held;
         });
-        await isLocked;
+        await h.inside;
         const skipped = await Promise.race([store.sessions.touchMany([[a.id, 5000], [b.id, 5000]]), new Promise((r) => setTimeout(() => r('waited'), 3000))]);
-        release();
+        h.release();
         await tx;
         expect(skipped).toEqual([a.id]);
         expect(await store.sessions.get(b.id)).toMatchObject({ lastSeenAt: 5000 });
@@ -372,14 +381,6 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
       // the session is submitted would be committed after scoring read the answers: acknowledged,
       // yet missing from the first result.
       describe.runIf(name === 'postgres')('whileInProgress against a concurrent submission', () => {
-        const hold = () => {
-          let release!: () => void;
-          const held = new Promise<void>((r) => (release = r));
-          let reached!: () => void;
-          const inside = new Promise<void>((r) => (reached = r));
-          return { release, held, inside, reached };
-        };
-
         it('a submission waits for an open transaction that stored an answer, and then sees it', async () => {
           const { session } = await sessionFixture();
           const h = hold();
