@@ -15,6 +15,7 @@ import { verifyPassword } from './password.ts';
 import { normaliseCode, verifyPin } from './secrets.ts';
 import type { CandidatePrincipal, Principal, StaffPrincipal } from './principal.ts';
 import type { LoginRateLimiter } from './rate-limit.ts';
+import { ReadCache } from '../read-cache.ts';
 
 export interface LoginResult {
   token: string;
@@ -85,6 +86,7 @@ export class AuthService {
     this.now = d.now ?? Date.now;
     this.cacheMs = d.sessionCacheMs ?? 5000;
     this.candidateCacheMs = d.candidateSessionCacheMs ?? 30_000;
+    this.events = new ReadCache((id: string) => d.store.events.get(id), { ttlMs: 5000, now: this.now, usable: (e) => e?.status === 'published', max: 1000 });
     this.writer = new GroupCommit(async (batch) => {
       await d.store.transaction(async (tx) => {
         if (tx.dialect === 'postgres' && batch.length > 1) await insertSessionsPg(tx, batch.map((b) => b.session));
@@ -170,15 +172,10 @@ export class AuthService {
    * same event. Only an open (published) event is served from the cache, so publication reaches
    * logins at once; closing an event may take up to 5 s to reach them, which is harmless.
    */
-  private async eventOf(id: string): Promise<ExamEvent | undefined> {
-    const hit = this.events.get(id);
-    if (hit && hit.until > this.now() && hit.event?.status === 'published') return hit.event;
-    const event = await this.d.store.events.get(id);
-    if (this.events.size > 1000) this.events.clear();
-    this.events.set(id, { event, until: this.now() + 5000 });
-    return event;
+  private eventOf(id: string): Promise<ExamEvent | undefined> {
+    return this.events.get(id);
   }
-  private readonly events = new Map<string, { event: ExamEvent | undefined; until: number }>();
+  private readonly events: ReadCache<string, ExamEvent | undefined>;
 
   /** Creates a session for an already authenticated principal; `audit` is written in the same transaction. */
   async openSession(principal: Principal, audit?: Omit<AuditInput, 'at'>): Promise<LoginResult> {

@@ -15,6 +15,7 @@ import { hasConditions } from './conditions.ts';
 import type { EventBus, ProctorEvent } from '../proctor/event-bus.ts';
 import { AnswerWriter, type AnswerWriterOptions, type AppendStatus } from './answer-writer.ts';
 import { commitGroup } from './commit-group.ts';
+import { ReadCache } from '../read-cache.ts';
 import { checkAnswer, ContentCache, type LoadedTest } from './content.ts';
 import { SqliteAnswerWorker, sqliteFileOf } from './sqlite-answer-worker.ts';
 import {
@@ -123,9 +124,7 @@ export class DeliveryService {
   private readonly audit: AuditService;
   private readonly now: () => number;
   private readonly plans = new Map<string, DeliveryPlan>();
-  private readonly events = new Map<string, { event: ExamEvent; at: number }>();
-  /** Event reads under way (see `event`). */
-  private readonly eventReads = new Map<string, Promise<ExamEvent>>();
+  private readonly events: ReadCache<string, ExamEvent>;
   /** Answers of a session not yet committed (submit waits for them). */
   private readonly pending = new Map<string, Set<Promise<unknown>>>();
   /** Last-seen updates, written in groups (not worth an fsync each). */
@@ -152,6 +151,11 @@ export class DeliveryService {
     this.audit = opts.audit;
     this.bus = opts.bus;
     this.now = opts.now ?? Date.now;
+    this.events = new ReadCache(async (id) => {
+      const e = await this.store.events.get(id);
+      if (!e) throw new NotFound('exam event', id);
+      return e;
+    }, { ttlMs: 1000, now: this.now });
     this.cacheMs = opts.sessionCacheMs ?? 30_000;
     this.unwatchGaps = opts.bus.onGap(() => this.cache.clear());
     this.content = new ContentCache(opts.store);
@@ -203,29 +207,12 @@ export class DeliveryService {
   // ------------------------------------------------------------------ lookups
 
   /** An exam event, cached for a second (status and settings change rarely). */
-  async event(eventId: string): Promise<ExamEvent> {
-    const c = this.events.get(eventId);
-    const t = this.now();
-    if (c && t - c.at < 1000) return c.event;
-    // One read for everyone who asks while it runs: at the end bell 2,000 submits found the
-    // entry expired at once and each read the event.
-    let loading = this.eventReads.get(eventId);
-    if (!loading) {
-      loading = this.store.events.get(eventId).then((e) => {
-        if (!e) throw new NotFound('exam event', eventId);
-        if (this.eventReads.get(eventId) === loading) this.events.set(eventId, { event: e, at: t });
-        return e;
-      }).finally(() => {
-        if (this.eventReads.get(eventId) === loading) this.eventReads.delete(eventId);
-      });
-      this.eventReads.set(eventId, loading);
-    }
-    return loading;
+  event(eventId: string): Promise<ExamEvent> {
+    return this.events.get(eventId);
   }
 
   forgetEvent(eventId: string): void {
-    this.events.delete(eventId);
-    this.eventReads.delete(eventId); // a read under way may predate the change
+    this.events.forget(eventId);
     this.content.forget();
   }
 
