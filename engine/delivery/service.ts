@@ -190,10 +190,10 @@ export class DeliveryService {
     if (this.threadBroken || this.closing) return undefined;
     if (!this.thread) {
       try {
-        this.thread = new SqliteAnswerWorker(file, () => {
+        this.thread = new SqliteAnswerWorker(file, (err) => {
           // A dead thread: later groups commit on the main thread (its failed group was rejected, clients retry).
           this.threadBroken = true;
-          this.opts.log?.warn({}, 'SQLite answer thread stopped; committing answers on the main thread');
+          this.opts.log?.warn({ err }, 'SQLite answer thread stopped; committing answers on the main thread');
         });
       } catch (err) {
         this.threadBroken = true;

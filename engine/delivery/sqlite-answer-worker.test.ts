@@ -138,3 +138,26 @@ describe('heartbeat time', () => {
     }
   });
 });
+
+describe('an answer thread that cannot start', () => {
+  it('rejects its group, logs why, and later groups commit on the main connection', async () => {
+    // The store's own connection works; the thread's file cannot be opened (no such directory).
+    const broken = new Proxy(store, { get: (t, k) => (k === 'url' ? `sqlite:${join(dir, 'missing-dir', 'db.sqlite')}` : Reflect.get(t, k)) });
+    const warnings: { o: Record<string, unknown>; m: string }[] = [];
+    const log = { warn: (o: object, m: string) => void warnings.push({ o: o as Record<string, unknown>, m }), error: () => undefined };
+    const s2 = new DeliveryService({ store: broken, audit: createAuditService(store.audit), bus: new MemoryEventBus(), log });
+    try {
+      const p: CandidatePrincipal = { kind: 'candidate', role: 'candidate', candidateId: fx.candidates[1]!.candidateId, schoolIds: [], eventId: fx.event.id, rosterId: fx.candidates[1]!.rosterId, ticketCode: fx.candidates[1]!.ticketCode };
+      const item = fx.itemIds[0]!;
+      await expect(s2.answer(p, [{ itemId: item, value: 'C', clientSeq: 40 }], true)).rejects.toThrow(/answers not stored/);
+      const w = warnings.find((x) => /answer thread stopped/.test(x.m));
+      expect(w, JSON.stringify(warnings)).toBeDefined();
+      // The operator is told why, not only that it stopped.
+      expect(String((w!.o.err as Error | undefined)?.message)).toMatch(/unable to open database file|directory does not exist/i);
+      // The client's retry (same clientSeq) is stored through the main connection.
+      expect((await s2.answer(p, [{ itemId: item, value: 'C', clientSeq: 40 }], true)).acks[0]!.status).toBe('stored');
+    } finally {
+      await s2.close();
+    }
+  });
+});
