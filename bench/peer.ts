@@ -1,0 +1,89 @@
+/**
+ * `npm run bench:peer -- --candidates N --seconds S`
+ *
+ * What this machine and this load generator can measure at all: bench:load's candidates
+ * (same connections, same think time, same answers and heartbeats) against a bare node:http
+ * server that only parses each request, waits 2 ms as a group commit does, and replies
+ * (bench/peer-server.ts). Its figures are the ceiling for Assay's on the same machine; the
+ * ratio of bench:load's figures to these is the server's own cost. Prints answers/s, p50/p99
+ * (whole phase and after the first second), CPU per answer of the server and of the generator;
+ * the last line is one JSON object.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { HttpPool, answerAll, freePort, mulberry, newStats, percentile, processCpuMs, warmLatencies } from './load.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const fmt = (x: number, d = 1) => x.toFixed(d);
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, def: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
+  };
+  const N = Number(opt('candidates', '2000'));
+  const S = Number(opt('seconds', '10'));
+  const items = Number(opt('items', '40'));
+  if (!(N > 0) || !(S > 0) || !(items > 0)) {
+    console.error('usage: npm run bench:peer -- --candidates N --seconds S [--items K]');
+    process.exit(2);
+  }
+  console.log(`bench:peer — bench:load's ${N} candidates × ${items} items, ${S} s answer phase, against a bare node:http server (no session, no checks, no database)`);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/peer-server.ts', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const pool = new HttpPool('127.0.0.1', port, Math.min(N, 4000));
+  try {
+    await new Promise<void>((res, rej) => {
+      child.stdout!.once('data', () => res());
+      child.once('exit', (c) => rej(new Error(`peer server exited (${c})`)));
+    });
+    await pool.open();
+    const keys = Array.from({ length: items }, (_, i) => `item-${i + 1}`);
+    const st = newStats();
+    // As bench:load: every item once, about 15 % changed, a heartbeat every 10 answers.
+    const steps = items * 1.15 + items / 10;
+    const thinkMs = (S * 1000) / (steps + 1);
+    const startAt = Date.now();
+    const stopAt = startAt + S * 1000 * 1.5;
+    const rnd = mulberry(42);
+    const cpu0 = process.cpuUsage();
+    const server0 = processCpuMs(child.pid);
+    await Promise.all(Array.from({ length: N }, (_, i) => answerAll(pool, st, { token: 'peer', sessionId: `s${i}`, items: keys, seq: new Map() }, thinkMs, stopAt, rnd)));
+    const seconds = (Date.now() - startAt) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const server1 = processCpuMs(child.pid);
+    const acknowledged = st.acked.size;
+    const lat = Float64Array.from(st.latencies).sort();
+    const warm = warmLatencies(st);
+    const serverUs = server0 !== undefined && server1 !== undefined ? ((server1 - server0) * 1000) / acknowledged : undefined;
+    const generatorUs = (cpu.user + cpu.system) / acknowledged;
+    console.log(`answers:      ${acknowledged} acknowledged of ${st.answersSent} sent in ${fmt(seconds)} s; errors ${st.errors}`);
+    console.log(`answers/s:    ${fmt(acknowledged / seconds, 0)}`);
+    console.log(`latency:      p50 ${fmt(percentile(lat, 50))} ms, p99 ${fmt(percentile(lat, 99))} ms as the load generator saw it; after the first second: p99 ${fmt(percentile(warm, 99))} ms`);
+    console.log(`CPU:          peer server ${serverUs === undefined ? 'n/a' : fmt(serverUs, 0) + ' µs'} per answer, load generator ${fmt(generatorUs, 0)} µs per answer`);
+    if (st.errorSamples.length) console.log(`error samples:\n  ${st.errorSamples.join('\n  ')}`);
+    console.log(
+      JSON.stringify({
+        answersPerSecond: Math.round(acknowledged / seconds),
+        p50Ms: Number(percentile(lat, 50).toFixed(2)),
+        p99Ms: Number(percentile(lat, 99).toFixed(2)),
+        p99WarmMs: Number(percentile(warm, 99).toFixed(2)),
+        serverCpuUsPerAnswer: serverUs === undefined ? null : Math.round(serverUs),
+        generatorCpuUsPerAnswer: Math.round(generatorUs),
+        errors: st.errors,
+        acknowledged,
+        candidates: N,
+        server: 'bare node:http',
+      }),
+    );
+  } finally {
+    pool.close();
+    child.kill('SIGKILL');
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});
