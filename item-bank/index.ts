@@ -25,7 +25,7 @@ export { QtiProcessingError } from './processing/env.ts';
 export { mulberry32, shuffleWithFixed, seedToInt } from './processing/rng.ts';
 export type { Rng } from './processing/rng.ts';
 export { valuesMatch, xsdRegexToJs, pointInShape } from './processing/value-ops.ts';
-export { candidateView } from './view/candidate.ts';
+export { candidateView, shufflesChoices } from './view/candidate.ts';
 export type { CandidateView, CandidateInteraction, CandidateChoice, CandidateViewOptions } from './view/candidate.ts';
 export { visibleFeedback } from './view/feedback.ts';
 export type { VisibleFeedback } from './view/feedback.ts';

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { tempDir } from '../../tests/support/temp-dir.ts';
 import { join } from 'node:path';
-import { elements, parseItem, parseTest, readXml, textOf, type OutcomeDeclaration, type QtiNode, type VariableDeclarationBase } from '../../item-bank/index.ts';
-import type { ExamEvent, ExamSession, Result } from '../store/types.ts';
-import { assessmentResultXml, toNcName, type ResultDeclarations } from './results-export.ts';
+import { elements, parseItem, parseTest, readXml, textOf, type Json, type OutcomeDeclaration, type QtiNode, type VariableDeclarationBase } from '../../item-bank/index.ts';
+import type { ExamEvent, ExamSession, Response, Result } from '../store/types.ts';
+import { assessmentResultXml, sessionRecord, toNcName, type ItemDeclarations, type ResultDeclarations } from './results-export.ts';
+import type { DeliveryPlan } from './walker.ts';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 
 const RESULT_NS = 'http://www.imsglobal.org/xsd/imsqti_result_v2p2';
@@ -75,6 +76,8 @@ function checkVariable(n: QtiNode, where: string, out: string[]) {
   if (cardinality === 'record' ? baseType !== undefined : !BASE_TYPES.has(baseType ?? '')) out.push(`${w}: baseType '${baseType}' (only record variables go without one)`);
   if (n.name === 'responseVariable') {
     attrsOnly(n, ['identifier', 'cardinality', 'baseType', 'choiceSequence'], w, out);
+    const seq = n.attrs.choiceSequence;
+    if (seq !== undefined && !seq.split(' ').every((x) => NCNAME.test(x))) out.push(`${w}: choiceSequence '${seq}' is not a list of identifiers`);
     const kids = elements(n);
     const names = kids.map((k) => k.name).join(',');
     if (!/^(correctResponse,)?candidateResponse$/.test(names)) out.push(`${w}: children must be correctResponse? candidateResponse, got ${names}`);
@@ -211,6 +214,13 @@ const ANSWERS_A: Record<string, unknown> = {
 
 // ------------------------------------------------------------------ the exam
 
+/** QTI's built-in item session variables: kind, cardinality, baseType (no fixture item declares them). */
+const BUILTIN_ITEM_VARIABLES: Record<string, [string, string, string]> = {
+  numAttempts: ['responseVariable', 'single', 'integer'],
+  duration: ['responseVariable', 'single', 'duration'],
+  completionStatus: ['outcomeVariable', 'single', 'identifier'],
+};
+
 interface Decls { responses: Map<string, VariableDeclarationBase>; outcomes: Map<string, VariableDeclarationBase>; templates: Map<string, VariableDeclarationBase> }
 const declsOf = (xml: string): Decls => {
   const it = parseItem(xml).item!;
@@ -225,6 +235,8 @@ describe('QTI results export (assessmentResult)', () => {
   let eventId: string;
   const sessions: Record<string, string> = {};
   const tokens: Record<string, string> = {};
+  /** Per candidate and item: the choice identifiers of the item's first interaction, in the order its view showed them. */
+  const shown: Record<string, Record<string, string[]>> = {};
   const itemXml: Record<string, string> = Object.fromEntries([...FIXTURE_ITEMS.map((i) => [i, fixture(i)]), ['kinds', kindsItem('uri')]]);
 
   beforeAll(async () => {
@@ -253,7 +265,20 @@ describe('QTI results export (assessmentResult)', () => {
       const s = await h.call('POST', '/api/delivery/session/start', { token });
       expect(s.status).toBe(200);
       sessions[cand] = s.json.sessionId;
+      shown[cand] = {};
+      for (const itemId of ['choice-single', 'choice-multiple', 'order', 'match', 'associate']) {
+        const v = await h.call('GET', `/api/delivery/session/items/${itemId}`, { token });
+        expect(v.status).toBe(200);
+        shown[cand]![itemId] = (v.json.view.interactions[0].choices as { identifier: string }[]).map((c) => c.identifier);
+      }
       let seq = 1;
+      // A changes their mind twice on choice-single before the answer the loop below saves (HN)
+      if (cand === CAND_A) {
+        for (const value of ['HCM', 'DN']) {
+          const a = await h.call('POST', '/api/delivery/session/answers', { token, body: { itemId: 'choice-single', value, clientSeq: seq++, responseId: 'RESPONSE' } });
+          expect(a.json.ack?.status).toBe('stored');
+        }
+      }
       for (let [itemId, value] of Object.entries(answers)) {
         if (itemId === 'vn-cloned') {
           // the right product of this candidate's clone, as the item shows it ("Tính A × B")
@@ -303,7 +328,8 @@ describe('QTI results export (assessmentResult)', () => {
         if (v.attrs.cardinality !== d.cardinality || v.attrs.baseType !== bt) mismatches.push(`${where}: ${v.attrs.identifier} is ${v.attrs.cardinality}/${v.attrs.baseType}, declared ${d.cardinality}/${bt}`);
       };
       const testResult = elements(root).find((n) => n.name === 'testResult')!;
-      const assay: Record<string, [string, string]> = { THETA: ['single', 'float'], THETA_SE: ['single', 'float'], SCALED_SCORE: ['single', 'float'], LEVEL: ['single', 'string'] };
+      // Assay's own outcomes and QTI's built-in test duration have fixed types
+      const assay: Record<string, [string, string]> = { THETA: ['single', 'float'], THETA_SE: ['single', 'float'], SCALED_SCORE: ['single', 'float'], LEVEL: ['single', 'string'], duration: ['single', 'duration'] };
       for (const v of elements(testResult)) {
         const own = assay[v.attrs.identifier!];
         if (own) expect([v.attrs.cardinality, v.attrs.baseType], v.attrs.identifier).toEqual(own);
@@ -313,10 +339,14 @@ describe('QTI results export (assessmentResult)', () => {
       expect([...items.keys()].sort()).toEqual([...ITEM_IDS].sort());
       for (const [id, ir] of items) {
         const d = declsOf(itemXml[id]!);
-        for (const v of elements(ir)) same(v, (v.name === 'responseVariable' ? d.responses : v.name === 'templateVariable' ? d.templates : d.outcomes).get(v.attrs.identifier!), id);
+        const declared = (v: QtiNode) => !(v.attrs.identifier! in BUILTIN_ITEM_VARIABLES);
+        for (const v of elements(ir)) {
+          if (!declared(v)) expect([v.name, v.attrs.cardinality, v.attrs.baseType], `${id} ${v.attrs.identifier}`).toEqual(BUILTIN_ITEM_VARIABLES[v.attrs.identifier!]);
+          else same(v, (v.name === 'responseVariable' ? d.responses : v.name === 'templateVariable' ? d.templates : d.outcomes).get(v.attrs.identifier!), id);
+        }
         // every declared response and outcome is reported, answered or not
-        expect(elements(ir).filter((v) => v.name === 'responseVariable').map((v) => v.attrs.identifier), id).toEqual([...d.responses.keys()]);
-        expect(elements(ir).filter((v) => v.name === 'outcomeVariable').map((v) => v.attrs.identifier), id).toEqual([...d.outcomes.keys()]);
+        expect(elements(ir).filter((v) => v.name === 'responseVariable' && declared(v)).map((v) => v.attrs.identifier), id).toEqual([...d.responses.keys()]);
+        expect(elements(ir).filter((v) => v.name === 'outcomeVariable' && declared(v)).map((v) => v.attrs.identifier), id).toEqual([...d.outcomes.keys()]);
       }
       expect(mismatches, cand).toEqual([]);
     }
@@ -367,6 +397,49 @@ describe('QTI results export (assessmentResult)', () => {
     expect(elements(multi).map((e) => [e.name, elements(e).length])).toEqual([['candidateResponse', 0]]);
     const file = variable(itemResults(root).get('upload')!, 'responseVariable', 'RESPONSE')!;
     expect(file.attrs).toMatchObject({ cardinality: 'single', baseType: 'file' });
+  });
+
+  it("reports QTI's session variables: one attempt per item shown (simultaneous part), completionStatus, the shown choice order, the test's duration", async () => {
+    const builtins = (ir: QtiNode) => ({
+      numAttempts: values(variable(ir, 'responseVariable', 'numAttempts'))[0],
+      completionStatus: values(variable(ir, 'outcomeVariable', 'completionStatus'))[0],
+    });
+    // A answered every item (choice-single three times): each was shown, and a simultaneous
+    // part allows one attempt, ended by the submission, however many saves it took
+    const a = itemResults(parsed(await exportOf(CAND_A)));
+    for (const [id, ir] of a) expect(builtins(ir), id).toEqual({ numAttempts: '1', completionStatus: 'completed' });
+    expect(values(variable(a.get('choice-single')!, 'responseVariable', 'RESPONSE'))).toEqual(['HN']);
+    // B answered nothing: the item B started on was shown (an attempt without a response), the
+    // others never were
+    const b = itemResults(parsed(await exportOf(CAND_B)));
+    expect(builtins(b.get('choice-single')!)).toEqual({ numAttempts: '1', completionStatus: 'completed' });
+    expect(values(variable(b.get('choice-single')!, 'responseVariable', 'RESPONSE'))).toEqual([]);
+    for (const [id, ir] of b) if (id !== 'choice-single') expect(builtins(ir), id).toEqual({ numAttempts: '0', completionStatus: 'not_attempted' });
+
+    // choiceSequence: the order each candidate's item view showed, on shuffled interactions only
+    const seq = (ir: QtiNode) => variable(ir, 'responseVariable', 'RESPONSE')!.attrs.choiceSequence;
+    for (const id of ['choice-single', 'order', 'match', 'associate']) expect(seq(a.get(id)!)?.split(' '), id).toEqual(shown[CAND_A]![id]);
+    expect(seq(b.get('choice-single')!)?.split(' ')).toEqual(shown[CAND_B]![`choice-single`]);
+    // a fixed choice keeps its place in every shuffle
+    expect(shown[CAND_A]!['choice-single']!.at(-1)).toBe('NONE');
+    expect([...shown[CAND_A]!['choice-single']!].sort()).toEqual(['DN', 'HCM', 'HN', 'NONE']);
+    // shuffle="false", no choices, or never shown to the candidate: no choiceSequence
+    expect(seq(a.get('choice-multiple')!)).toBeUndefined();
+    expect(seq(a.get('text-entry')!)).toBeUndefined();
+    expect(seq(b.get('order')!)).toBeUndefined();
+
+    // the test's duration: start to submission less pauses, from the session row; the time per
+    // item is not recorded, so no itemResult has one
+    for (const cand of [CAND_A, CAND_B]) {
+      const xml = await exportOf(cand);
+      const test = elements(parsed(xml)).find((n) => n.name === 'testResult')!;
+      const row = (await h.call('GET', `/api/exam-sessions/${sessions[cand]}/results`, { token: author })).json.session as ExamSession;
+      expect(variable(test, 'responseVariable', 'duration')!.attrs).toMatchObject({ cardinality: 'single', baseType: 'duration' });
+      expect(Number(values(variable(test, 'responseVariable', 'duration'))[0])).toBe((row.submittedAt! - row.startedAt! - row.pausedMs) / 1000);
+      expect(row.pausedMs).toBe(0);
+      expect([...itemResults(parsed(xml)).values()].some((ir) => variable(ir, 'responseVariable', 'duration'))).toBe(false);
+      expect(xml).toContain('<!-- item duration not exported: Assay does not record when the candidate entered and left each item');
+    }
   });
 
   it('context: sourcedId is the candidate id as an NCName; sessions identify event, session and result version', async () => {
@@ -445,5 +518,153 @@ describe('assessmentResultXml on stored values that do not fit', () => {
 
   it('NCName mapping of ids', () => {
     expect(['C-1', '_x', 'Bậc', '0abc', '-a', 'a b', 'a:b', '', '²'].map(toNcName)).toEqual(['C-1', '_x', 'Bậc', '_0abc', '_-a', 'a_x0020_b', 'a_x003A_b', '_', '_x00B2_']);
+  });
+});
+
+describe('QTI results export: attempts in an individual submission part, the duration less a pause', () => {
+  const IDS = ['choice-single', 'text-entry', 'choice-multiple', 'order'];
+  const TEST = `<?xml version="1.0" encoding="UTF-8"?>
+<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p2" identifier="INDIVIDUAL" title="Individual">
+  <testPart identifier="P1" navigationMode="nonlinear" submissionMode="individual">
+    <itemSessionControl maxAttempts="3"/>
+    <assessmentSection identifier="S1" title="S1" visible="true">
+${IDS.map((i) => `      <assessmentItemRef identifier="${i}" href="items/${i}.xml"/>`).join('\n')}
+    </assessmentSection>
+  </testPart>
+</assessmentTest>`;
+  let h: TestApp;
+  let xml: string;
+  let row: ExamSession;
+  let shownOrder: string[];
+
+  beforeAll(async () => {
+    h = await makeTestApp(`sqlite:${join(tempDir('assay-rexport-ind-'), 'a.db')}`);
+    const author = await h.bearer('author');
+    const bank = await h.store.itemBanks.createBank({ code: 'BANK-REXPORT-IND', name: 'Results export, individual' });
+    for (const id of IDS) await h.store.itemBanks.saveItemVersion({ bankId: bank.id, identifier: id, qtiXml: fixture(id) });
+    const { test } = await h.store.tests.save({ bankId: bank.id, identifier: 'INDIVIDUAL', title: 'Individual', qtiXml: TEST });
+    const ev = await h.call('POST', '/api/exam-events', { token: author, body: { code: 'REXPORT-2', title: 'Individual', testId: test.id, opensAt: Date.now() - 1000, closesAt: Date.now() + 3600_000, settings: { examType: 'subject' } } });
+    expect(ev.status).toBe(201);
+    const roster = await h.call('POST', `/api/exam-events/${ev.json.id}/roster`, { token: author, body: { csv: 'candidate_id,room\nIND-1,R1\n' } });
+    expect((await h.call('POST', `/api/exam-events/${ev.json.id}/publish`, { token: author })).status).toBe(200);
+    const t = roster.json.tickets[0] as { ticketCode: string; pin: string };
+    const token = (await h.call('POST', '/api/auth/candidate-login', { body: { ticketCode: t.ticketCode, pin: t.pin, bearer: true } })).json.token as string;
+    const sessionId = (await h.call('POST', '/api/delivery/session/start', { token })).json.sessionId as string;
+    let seq = 1;
+    const save = async (itemId: string, value: unknown) => {
+      const a = await h.call('POST', '/api/delivery/session/answers', { token, body: { itemId, value, clientSeq: seq++ } });
+      expect(a.json.ack?.status, JSON.stringify(a.json)).toBe('stored');
+    };
+    const go = async (to: string) => expect((await h.call('POST', '/api/delivery/session/navigate', { token, body: { to } })).status).toBe(200);
+    shownOrder = ((await h.call('GET', '/api/delivery/session/items/choice-single', { token })).json.view.interactions[0].choices as { identifier: string }[]).map((c) => c.identifier);
+    await save('choice-single', 'HCM');
+    await go('next'); // leaves choice-single answered: attempt 1
+    await go('previous'); // leaves text-entry unanswered: no attempt
+    for (const v of ['HN', 'DN', 'HN']) await save('choice-single', v); // three saves, one attempt
+    await go('choice-multiple'); // attempt 2 of choice-single
+    await save('choice-multiple', ['P2', 'P3']);
+    await go('choice-single'); // attempt 1 of choice-multiple; choice-single may take a third
+    // the proctor pauses the session: the clock stops
+    expect((await h.call('POST', `/api/proctor/sessions/${sessionId}/pause`, { token: author, body: { reason: 'fire drill' } })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.call('POST', `/api/proctor/sessions/${sessionId}/resume`, { token: author })).status).toBe(200);
+    expect((await h.call('POST', '/api/delivery/session/submit', { token })).json.state).toBe('scored'); // ends choice-single's third attempt
+    const x = await h.call('GET', `/api/exam-sessions/${sessionId}/result.xml`, { token: author });
+    expect(x.status).toBe(200);
+    xml = String(x.json);
+    row = (await h.call('GET', `/api/exam-sessions/${sessionId}/results`, { token: author })).json.session as ExamSession;
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const items = () => new Map(elements(readXml(xml).root!).filter((n) => n.name === 'itemResult').map((n) => [n.attrs.identifier!, n]));
+  const one = (n: QtiNode, kind: string, id: string) => {
+    const v = elements(n).find((x) => x.name === kind && x.attrs.identifier === id);
+    const holder = v?.name === 'responseVariable' ? elements(v).find((x) => x.name === 'candidateResponse')! : v;
+    return holder ? elements(holder).map((x) => textOf(x)) : undefined;
+  };
+
+  it('counts each time the candidate left an item answered, the end of the test included; an item shown counts at least once', () => {
+    expect(conformanceProblems(xml)).toEqual([]);
+    const got = Object.fromEntries([...items()].map(([id, ir]) => [id, [one(ir, 'responseVariable', 'numAttempts')?.[0], one(ir, 'outcomeVariable', 'completionStatus')?.[0]]]));
+    expect(got).toEqual({
+      'choice-single': ['3', 'completed'], // left answered twice, then the test was submitted on it; saves are not attempts
+      'text-entry': ['1', 'completed'], // shown, left without an answer
+      'choice-multiple': ['1', 'completed'], // answered and left once
+      order: ['0', 'not_attempted'], // never shown
+    });
+    const cs = items().get('choice-single')!;
+    expect(one(cs, 'responseVariable', 'RESPONSE')).toEqual(['HN']);
+    expect(elements(cs).find((v) => v.attrs.identifier === 'RESPONSE')!.attrs.choiceSequence).toBe(shownOrder.join(' '));
+    expect(elements(items().get('order')!).find((v) => v.attrs.identifier === 'RESPONSE')!.attrs.choiceSequence).toBeUndefined();
+  });
+
+  it("the test's duration leaves out the pause", () => {
+    const test = elements(readXml(xml).root!).find((n) => n.name === 'testResult')!;
+    const duration = Number(one(test, 'responseVariable', 'duration')![0]);
+    expect(row.pausedMs).toBeGreaterThanOrEqual(300);
+    expect(duration).toBe((row.submittedAt! - row.startedAt! - row.pausedMs) / 1000);
+    expect(duration).toBeLessThanOrEqual((row.submittedAt! - row.startedAt! - 300) / 1000);
+  });
+});
+
+describe('sessionRecord and the built-in variables it gives the XML', () => {
+  const part = (identifier: string, first: number, last: number, submissionMode: 'individual' | 'simultaneous') => ({ identifier, kind: 'testPart', first, last, navigationMode: 'nonlinear', submissionMode, preConditions: [], branchRules: [] });
+  // A, B, C individual; D, E simultaneous
+  const plan = {
+    testIdentifier: 'T', seed: 0, testMaxMs: null, sections: [],
+    parts: [part('IND', 0, 2, 'individual'), part('SIM', 3, 4, 'simultaneous')],
+    items: ['A', 'B', 'C', 'D', 'E'].map((key, index) => ({ key, identifier: key, index, part: index < 3 ? 'IND' : 'SIM' })),
+  } as unknown as DeliveryPlan;
+  let id = 0;
+  const save = (itemIdentifier: string, clientSeq: number, value: unknown) => ({ id: ++id, sessionId: 's', itemIdentifier, responseIdentifier: 'RESPONSE', value, clientSeq, receivedAt: 0 }) as Response;
+  const HOUR = 3_600_000;
+  const session = (over: Partial<ExamSession>) => ({
+    id: 's', seed: '7', candidateId: 'c', itemOrder: ['A', 'B', 'C', 'D', 'E'], startedAt: 1_000, submittedAt: 1_000 + HOUR, pausedAt: null, pausedMs: 0, extensionMs: 0,
+    position: { position: 2, attempts: { A: 2, C: 1 }, visited: ['A', 'B', 'C', 'D'] }, ...over,
+  }) as ExamSession;
+  // C's latest save (highest clientSeq, whatever the arrival order) cleared the answer; E was answered without being navigated to
+  const history = [save('A', 1, 'x'), save('A', 2, 'y'), save('C', 2, null), save('C', 1, 'z'), save('D', 1, 'p'), save('D', 2, 'q'), save('D', 3, 'r'), save('E', 1, 's')];
+  const attempts = (r: ReturnType<typeof sessionRecord>) => Object.fromEntries([...r.items].map(([k, v]) => [k, [v.presented, v.numAttempts]]));
+
+  it('numAttempts: the engine count (+1 when the test ended on an answered item) in individual parts, one per item shown in simultaneous ones', () => {
+    // ended on C, whose latest save is empty: no attempt added; B shown, never answered: 1
+    expect(attempts(sessionRecord(session({}), plan, history))).toEqual({ A: [true, 2], B: [true, 1], C: [true, 1], D: [true, 1], E: [true, 1] });
+    // ended on A, answered: its attempt in progress ended with the test
+    const onA = session({ position: { position: 0, attempts: { A: 2, C: 1 }, visited: ['A', 'B', 'C', 'D'] } });
+    expect(attempts(sessionRecord(onA, plan, history)).A).toEqual([true, 3]);
+    // nothing shown or saved: 0
+    expect(attempts(sessionRecord(session({}), plan, [])).E).toEqual([false, 0]);
+    // no navigation record: shown only where a save proves it, attempts unknown
+    expect(attempts(sessionRecord(session({ position: null }), plan, history))).toEqual({ A: [true, null], B: [null, null], C: [true, null], D: [true, null], E: [true, null] });
+  });
+
+  it("the test's duration: start to submission, completed pauses and one still running at the time-out left out", () => {
+    expect(sessionRecord(session({}), plan, []).testDuration).toBe(3600);
+    expect(sessionRecord(session({ pausedMs: 120_000 }), plan, []).testDuration).toBe(3480);
+    // timed out while paused: the open pause runs to the time-out
+    expect(sessionRecord(session({ pausedMs: 120_000, pausedAt: 1_000 + HOUR - 30_000 }), plan, []).testDuration).toBe(3450);
+    expect(sessionRecord(session({ submittedAt: null }), plan, []).testDuration).toBeNull();
+  });
+
+  it('completionStatus: not_attempted, completed, unknown for adaptive items or without a record; an item declaring one keeps its own', () => {
+    const item = (over: Partial<ItemDeclarations> = {}): ItemDeclarations => ({ responses: [{ identifier: 'RESPONSE', cardinality: 'single', baseType: 'identifier' }], outcomes: [], templates: [], ...over });
+    const decls: ResultDeclarations = {
+      testIdentifier: 'T', testOutcomes: [],
+      items: new Map([['A', item()], ['B', item({ adaptive: true })], ['C', item()], ['D', item({ outcomes: [{ identifier: 'completionStatus', cardinality: 'single', baseType: 'identifier' }] })], ['E', item()]]),
+    };
+    const stored = (o: Record<string, Json> = {}) => ({ responses: {}, outcomes: o });
+    const result = { version: 1, createdAt: 0, theta: null, se: null, scaledScore: null, level: null, outcomes: { items: { A: stored(), B: stored(), C: stored(), D: stored({ completionStatus: 'incomplete' }), E: stored() } } } as unknown as Result;
+    const rec = (presented: boolean | null, numAttempts: number | null) => ({ presented, numAttempts, choiceSequences: {} });
+    const record = { testDuration: 12.5, items: new Map([['A', rec(true, 1)], ['B', rec(true, 1)], ['C', rec(null, null)], ['D', rec(true, 1)], ['E', rec(false, 0)]]) };
+    const xml = assessmentResultXml({ code: 'E' } as ExamEvent, session({}), result, decls, record);
+    expect(conformanceProblems(xml)).toEqual([]);
+    const byItem = new Map(elements(readXml(xml).root!).filter((n) => n.name === 'itemResult').map((n) => [n.attrs.identifier!, n]));
+    const vars = (k: string, id: string) => elements(byItem.get(k)!).filter((v) => v.attrs.identifier === id).map((v) => textOf(v).trim());
+    expect(['A', 'B', 'C', 'D', 'E'].map((k) => vars(k, 'completionStatus'))).toEqual([['completed'], ['unknown'], ['unknown'], ['incomplete'], ['not_attempted']]);
+    // numAttempts only where the record tells it
+    expect(['A', 'C', 'E'].map((k) => vars(k, 'numAttempts'))).toEqual([['1'], [], ['0']]);
+    expect(textOf(elements(elements(readXml(xml).root!).find((n) => n.name === 'testResult')!)[0]!).trim()).toBe('12.5');
   });
 });

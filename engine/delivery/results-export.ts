@@ -8,14 +8,21 @@
  * ["A", "B"] is a multiple identifier response or a pair, "B1" an identifier or a string, only
  * the declaration tells. Values go through item-bank's checkResponse into their QTI form and
  * out in the text form of their baseType.
+ *
+ * QTI's built-in session variables (numAttempts, completionStatus, choiceSequence, the test's
+ * duration) come from what the engine records of the session (sessionRecord); what it does not
+ * record (the time spent per item) is left out, never guessed.
  */
 import {
-  checkResponse, primitiveToText, type BaseType, type Json, type OutcomeDeclaration, type Primitive, type QtiValue,
-  type VariableDeclarationBase,
+  candidateView, checkResponse, primitiveToText, shufflesChoices, type AssessmentItem, type BaseType, type Json, type OutcomeDeclaration,
+  type Primitive, type QtiValue, type VariableDeclarationBase,
 } from '../../item-bank/index.ts';
-import type { ExamEvent, ExamSession, Result, RosterEntry } from '../store/types.ts';
+import type { ExamEvent, ExamSession, Response, Result, RosterEntry } from '../store/types.ts';
 import type { ContentCache } from './content.ts';
+import { totalPausedMs } from './deadline.ts';
 import { itemSeed, scorerFor, type StoredOutcomes } from './scoring.ts';
+import { settingsOf } from './settings.ts';
+import type { DeliveryPlan, NavState } from './walker.ts';
 
 const RESULT_NS = 'http://www.imsglobal.org/xsd/imsqti_result_v2p2';
 const RESULT_XSD = 'http://www.imsglobal.org/xsd/qti/qtiv2p2/imsqti_result_v2p2.xsd';
@@ -27,6 +34,8 @@ export interface ItemDeclarations {
   templates: readonly VariableDeclarationBase[];
   /** The template values the item was scored with (cloned items), by identifier. */
   templateValues?: Record<string, QtiValue>;
+  /** adaptive="true": the item's own response processing decides when it is complete. */
+  adaptive?: boolean;
 }
 
 export interface ResultDeclarations {
@@ -34,6 +43,29 @@ export interface ResultDeclarations {
   testOutcomes: readonly OutcomeDeclaration[];
   /** By item key (as in the result's itemVersions): the declarations of the version scored. */
   items: ReadonlyMap<string, ItemDeclarations>;
+}
+
+/**
+ * What the engine recorded of one item session, for QTI's built-in item variables
+ * (docs/delivery.md "Results export" says how each is derived and what is not recorded).
+ */
+export interface ItemSessionRecord {
+  /**
+   * Shown to the candidate: navigated to (the session's visited list) or answered (any stored
+   * save); null when the session row holds no navigation record.
+   */
+  presented: boolean | null;
+  /** QTI numAttempts; null when the engine's record does not tell. */
+  numAttempts: number | null;
+  /** By response identifier: choice identifiers in the order this candidate was shown them (shuffled interactions only). */
+  choiceSequences: Record<string, string[]>;
+}
+
+export interface SessionRecord {
+  /** Seconds from start to submission (or time-out), pauses excluded; null when not recorded. */
+  testDuration: number | null;
+  /** By item key. */
+  items: ReadonlyMap<string, ItemSessionRecord>;
 }
 
 /**
@@ -122,9 +154,10 @@ const isError = (v: QtiValue | { error: string }): v is { error: string } => v !
 
 type Kind = 'responseVariable' | 'outcomeVariable' | 'templateVariable';
 
-function variableXml(kind: Kind, decl: VariableDeclarationBase, value: QtiValue, indent: string): string {
+function variableXml(kind: Kind, decl: VariableDeclarationBase, value: QtiValue, indent: string, choiceSequence?: readonly string[]): string {
   const bt = resultBaseType(decl.baseType);
   let attrs = `identifier="${xmlAttr(decl.identifier)}" cardinality="${decl.cardinality}"${decl.cardinality !== 'record' && bt ? ` baseType="${bt}"` : ''}`;
+  if (kind === 'responseVariable' && choiceSequence?.length) attrs += ` choiceSequence="${xmlAttr(choiceSequence.join(' '))}"`;
   if (kind === 'outcomeVariable') {
     // the schema asks for the declared views to be copied; interpretation and bounds go along
     const o = decl as OutcomeDeclaration;
@@ -149,7 +182,10 @@ function variableXml(kind: Kind, decl: VariableDeclarationBase, value: QtiValue,
  * A stored value that does not fit its declaration (a rescore with changed declarations) is
  * not exported; a comment says so.
  */
-function variablesXml(kind: Kind, decls: readonly VariableDeclarationBase[], values: Record<string, Json> | Record<string, QtiValue>, indent: string, opts: { all: boolean; qti?: boolean; owner: string }): string[] {
+function variablesXml(
+  kind: Kind, decls: readonly VariableDeclarationBase[], values: Record<string, Json> | Record<string, QtiValue>, indent: string,
+  opts: { all: boolean; qti?: boolean; owner: string; choiceSequences?: Record<string, string[]> },
+): string[] {
   const out: string[] = [];
   const declared = new Set<string>();
   for (const d of decls) {
@@ -159,7 +195,7 @@ function variablesXml(kind: Kind, decls: readonly VariableDeclarationBase[], val
     const raw = has ? values[d.identifier] : null;
     const v = opts.qti ? ((raw ?? null) as QtiValue) : typed(d, raw as Json);
     if (isError(v)) out.push(`${indent}<!-- ${xmlComment(`${kind} ${d.identifier} not exported: ${v.error}`)} -->`);
-    else out.push(variableXml(kind, d, v, indent));
+    else out.push(variableXml(kind, d, v, indent, opts.choiceSequences?.[d.identifier]));
   }
   for (const k of Object.keys(values)) if (!declared.has(k)) out.push(`${indent}<!-- ${xmlComment(`${kind} ${k} not exported: ${opts.owner} does not declare it`)} -->`);
   return out;
@@ -181,13 +217,104 @@ export async function resultDeclarations(content: ContentCache, event: ExamEvent
     } catch {
       // scoring then fell back to default outcomes (the result says why); no template values to report
     }
-    items.set(key, { responses: responseDeclarations, outcomes: outcomeDeclarations, templates: templateDeclarations, ...(templateValues ? { templateValues } : {}) });
+    items.set(key, { responses: responseDeclarations, outcomes: outcomeDeclarations, templates: templateDeclarations, adaptive: li.item.adaptive, ...(templateValues ? { templateValues } : {}) });
   }
   return { testIdentifier: test?.identifier ?? 'test', testOutcomes: test?.outcomeDeclarations ?? [], items };
 }
 
-/** assessmentResult XML for one scored session (staff only: see the route). */
-export function assessmentResultXml(event: ExamEvent, session: ExamSession, result: Result, decls: ResultDeclarations): string {
+// ------------------------------------------------------------------ the session's record
+
+/**
+ * The choices of each shuffled interaction in the order candidateView delivers them for this
+ * seed: the same function and seed the candidate's item view used, so the same order.
+ */
+export function choiceSequences(item: AssessmentItem, seed: number): Record<string, string[]> {
+  const shuffled = item.interactions.filter(shufflesChoices);
+  if (!shuffled.length) return {};
+  const out: Record<string, string[]> = {};
+  for (const ci of candidateView(item, { seed }).interactions) {
+    if (out[ci.responseIdentifier] || !shuffled.some((i) => i.responseIdentifier === ci.responseIdentifier && i.kind === ci.kind)) continue;
+    out[ci.responseIdentifier] = ci.choices.map((c) => c.identifier);
+  }
+  return out;
+}
+
+/**
+ * numAttempts, presentation and the test's duration from what the engine stores: the session
+ * row (start, submission, pauses, navigation state) and the answer history. `delivered` are the
+ * item versions the candidate was shown, by key (for choiceSequence). Pure.
+ */
+export function sessionRecord(session: ExamSession, plan: DeliveryPlan, history: readonly Response[], delivered: ReadonlyMap<string, AssessmentItem> = new Map()): SessionRecord {
+  const nav = (session.position ?? null) as NavState | null;
+  // The item's latest save (highest clientSeq): what the engine's navigation calls answered.
+  const latest = new Map<string, Response>();
+  for (const r of history) {
+    const l = latest.get(r.itemIdentifier);
+    if (!l || l.clientSeq < r.clientSeq) latest.set(r.itemIdentifier, r);
+  }
+  const answered = (key: string) => latest.has(key) && latest.get(key)!.value !== null;
+  const planned = new Map(plan.items.map((x) => [x.key, x]));
+  const parts = new Map(plan.parts.map((p) => [p.identifier, p]));
+  // Where the candidate was when the test ended: that item's attempt ended with the test.
+  const lastKey = nav && nav.position >= 0 ? plan.items[nav.position]?.key : undefined;
+  const keys = (session.itemOrder as string[] | null) ?? plan.items.map((x) => x.key);
+  const items = new Map<string, ItemSessionRecord>();
+  for (const key of keys) {
+    const presented = nav ? nav.visited.includes(key) || latest.has(key) : latest.has(key) ? true : null;
+    const part = parts.get(planned.get(key)?.part ?? '');
+    let numAttempts: number | null = null;
+    if (presented === false) numAttempts = 0;
+    else if (presented && nav && part) {
+      // simultaneous: one attempt, ended by the submission. individual: each time the candidate
+      // left the item answered (what maxAttempts limits), the test's end included; at least one.
+      numAttempts = part.submissionMode === 'simultaneous' ? 1 : Math.max(1, (nav.attempts[key] ?? 0) + (key === lastKey && answered(key) ? 1 : 0));
+    }
+    const item = presented ? delivered.get(key) : undefined;
+    items.set(key, { presented, numAttempts, choiceSequences: item ? choiceSequences(item, itemSeed(session, key)) : {} });
+  }
+  let testDuration: number | null = null;
+  if (session.startedAt != null && session.submittedAt != null) {
+    const clock = { startedAt: session.startedAt, pausedAt: session.pausedAt, pausedMs: session.pausedMs, extensionMs: session.extensionMs };
+    testDuration = Math.max(0, session.submittedAt - session.startedAt - totalPausedMs(clock, session.submittedAt)) / 1000;
+  }
+  return { testDuration, items };
+}
+
+/**
+ * sessionRecord with the item versions the candidate was shown: those the event pinned when it
+ * was published (a rescore may score with a newer version; the candidate saw the pinned one).
+ */
+export async function loadSessionRecord(content: ContentCache, event: ExamEvent, session: ExamSession, plan: DeliveryPlan, history: readonly Response[]): Promise<SessionRecord> {
+  const pinned = settingsOf(event).pinnedItems ?? {};
+  const delivered = new Map<string, AssessmentItem>();
+  // the session's items only: an adaptive session's plan is the whole pool
+  const order = new Set((session.itemOrder as string[] | null) ?? plan.items.map((x) => x.key));
+  for (const x of plan.items) {
+    const versionId = order.has(x.key) ? pinned[x.identifier] : undefined;
+    if (versionId) delivered.set(x.key, (await content.itemVersion(versionId, x.key)).item);
+  }
+  return sessionRecord(session, plan, history, delivered);
+}
+
+const value1 = (baseType: BaseType, value: Primitive): QtiValue => ({ cardinality: 'single', baseType, value });
+
+/**
+ * QTI's completionStatus as far as the engine knows it: never shown -> not_attempted; shown ->
+ * completed, as the attempt ended with the submission and response processing ran on it; an
+ * adaptive item decides that itself (its own completionStatus is not kept) -> unknown.
+ */
+function completionStatus(rec: ItemSessionRecord, adaptive: boolean | undefined): string {
+  if (rec.presented === false) return 'not_attempted';
+  if (rec.presented === null || adaptive) return 'unknown';
+  return 'completed';
+}
+
+/**
+ * assessmentResult XML for one scored session (staff only: see the route). With `record`, the
+ * built-in session variables (numAttempts, completionStatus, choiceSequence, the test's duration)
+ * are reported too.
+ */
+export function assessmentResultXml(event: ExamEvent, session: ExamSession, result: Result, decls: ResultDeclarations, record?: SessionRecord): string {
   const o = result.outcomes as unknown as StoredOutcomes;
   // "when this result was recorded": a rescore is a new result with its own time
   const at = new Date(result.createdAt).toISOString();
@@ -201,8 +328,11 @@ export function assessmentResultXml(event: ExamEvent, session: ExamSession, resu
     '  </context>',
     `  <testResult identifier="${xmlAttr(decls.testIdentifier)}" datestamp="${at}">`,
   ];
-  if (o.test) lines.push(...variablesXml('outcomeVariable', decls.testOutcomes, o.test, '    ', { all: false, owner: 'the test' }));
   const declaredAtTest = new Set(decls.testOutcomes.map((d) => d.identifier));
+  if (record?.testDuration != null && !declaredAtTest.has('duration')) {
+    lines.push(variableXml('responseVariable', { identifier: 'duration', cardinality: 'single', baseType: 'duration' }, value1('duration', record.testDuration), '    '));
+  }
+  if (o.test) lines.push(...variablesXml('outcomeVariable', decls.testOutcomes, o.test, '    ', { all: false, owner: 'the test' }));
   for (const a of ASSAY_OUTCOMES) {
     const v = a.of(result);
     if (v == null || declaredAtTest.has(a.identifier)) continue;
@@ -210,16 +340,26 @@ export function assessmentResultXml(event: ExamEvent, session: ExamSession, resu
   }
   lines.push('  </testResult>');
   const order = (session.itemOrder as string[] | null) ?? Object.keys(o.items ?? {});
+  if (record) lines.push(`  <!-- ${xmlComment('item duration not exported: Assay does not record when the candidate entered and left each item (docs/delivery.md, Results export)')} -->`);
   order.forEach((key, i) => {
     const it = o.items?.[key];
     if (!it) return;
     lines.push(`  <itemResult identifier="${xmlAttr(key)}" sequenceIndex="${i + 1}" datestamp="${at}" sessionStatus="final">`);
     const d = decls.items.get(key);
+    const rec = record?.items.get(key);
     if (!d) lines.push(`    <!-- ${xmlComment('variables not exported: the result names no item version for this item')} -->`);
     else {
       const owner = 'the scored item version';
-      lines.push(...variablesXml('responseVariable', d.responses, it.responses ?? {}, '    ', { all: true, owner }));
+      // An item that declares a variable of a built-in's name keeps its own.
+      const declared = new Set([...d.responses, ...d.outcomes, ...d.templates].map((x) => x.identifier));
+      if (rec?.numAttempts != null && !declared.has('numAttempts')) {
+        lines.push(variableXml('responseVariable', { identifier: 'numAttempts', cardinality: 'single', baseType: 'integer' }, value1('integer', rec.numAttempts), '    '));
+      }
+      lines.push(...variablesXml('responseVariable', d.responses, it.responses ?? {}, '    ', { all: true, owner, choiceSequences: rec?.choiceSequences }));
       if (d.templateValues) lines.push(...variablesXml('templateVariable', d.templates, d.templateValues, '    ', { all: true, qti: true, owner }));
+      if (rec && !declared.has('completionStatus')) {
+        lines.push(variableXml('outcomeVariable', { identifier: 'completionStatus', cardinality: 'single', baseType: 'identifier' }, value1('identifier', completionStatus(rec, d.adaptive)), '    '));
+      }
       lines.push(...variablesXml('outcomeVariable', d.outcomes, it.outcomes ?? {}, '    ', { all: false, owner }));
     }
     lines.push('  </itemResult>');

@@ -26,7 +26,7 @@ import { defineRoute } from '../http/route.ts';
 import { proctorRoutes } from '../proctor/routes.ts';
 import { candidateResult } from './candidate-result.ts';
 import { EventsService } from './events.ts';
-import { assessmentResultXml, eventResultsCsv, resultDeclarations } from './results-export.ts';
+import { assessmentResultXml, eventResultsCsv, loadSessionRecord, resultDeclarations } from './results-export.ts';
 import { deliveryRuntime } from './runtime.ts';
 import { itemSeed, latestByItem } from './scoring.ts';
 import { toHttpError } from './service.ts';
@@ -341,7 +341,9 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
     if (!r) throw new NotFound('result of session', s.id);
     const e = await svc.event(s.eventId);
     // Staff only (AUTHORS): candidates get their own result as JSON outcomes (ownResult), never this.
-    return c.body(assessmentResultXml(e, s, r, await resultDeclarations(svc.content, e, s, r)), 200, { 'Content-Type': 'application/xml; charset=utf-8' }) as never;
+    const { plan } = await svc.planOf(s, e);
+    const [decls, record] = await Promise.all([resultDeclarations(svc.content, e, s, r), loadSessionRecord(svc.content, e, s, plan, await deps.store.responses.history(s.id))]);
+    return c.body(assessmentResultXml(e, s, r, decls, record), 200, { 'Content-Type': 'application/xml; charset=utf-8' }) as never;
   });
 
   proctorRoutes(app, deps, rt);

@@ -107,6 +107,17 @@ function printed(n: QtiNode, values: Record<string, QtiValue>): string {
   return v.values.map((p) => one(v.baseType, p)).join(n.attrs.delimiter ?? ';');
 }
 
+/** Interactions whose choices reach the candidate shuffled (by the view's seed): which depends on the kind. */
+const SHUFFLING_KINDS: ReadonlySet<string> = new Set(['choice', 'order', 'associate', 'match', 'gapMatch', 'inlineChoice']);
+
+/**
+ * Whether candidateView shuffles this interaction's choices. The results export reports the
+ * order the candidate saw (choiceSequence) for exactly these.
+ */
+export function shufflesChoices(it: Pick<Interaction, 'kind' | 'shuffle'>): boolean {
+  return it.shuffle && SHUFFLING_KINDS.has(it.kind);
+}
+
 /**
  * Makes the candidate view of an item. Deterministic for a given seed: the same candidate
  * always sees the same shuffle and the same cloned numbers.
@@ -189,8 +200,7 @@ export function candidateView(item: AssessmentItem, opts: CandidateViewOptions =
       attrs: cleanAttrs(it.attrs),
       choices: [],
     };
-    // which choices the candidate may reorder depends on the interaction
-    const shufflable = it.shuffle && ['choice', 'order', 'associate', 'match', 'gapMatch', 'inlineChoice'].includes(it.kind);
+    const shufflable = shufflesChoices(it);
     const place = (orig: Choice[], delivered: Choice[]) => orig.filter((c) => visibleByTemplate(c.node, templateValues)).forEach((c, i) => order.set(c.node, delivered[i].node));
     if (it.matchSets) {
       ci.matchSets = it.matchSets.map((set) => {
