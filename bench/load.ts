@@ -27,6 +27,7 @@ import { loadConfig, ensureSecret } from '../engine/config.ts';
 import { openStore } from '../engine/store/index.ts';
 import { hashPassword } from '../engine/auth/password.ts';
 import { createExamFixture, CHOICES } from '../engine/delivery/exam-fixture.ts';
+import { SERVE_NODE_FLAGS } from '../engine/runtime-flags.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -289,9 +290,10 @@ export interface ServerProc {
 /** Spawns `assay serve` on the URL and waits for /readyz. */
 export async function spawnServer(db: string, dataDir: string, port: number, env: Record<string, string> = {}, workers = 1): Promise<ServerProc> {
   let out = '';
-  // BENCH_SERVER_NODE_ARGS (for example "--cpu-prof") profiles the server process.
+  // The server runs with the node flags `npm start` gives it; BENCH_SERVER_NODE_ARGS (for
+  // example "--cpu-prof") adds more, and a flag given there again wins (node takes the last).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
+  const child = spawn(process.execPath, [...SERVE_NODE_FLAGS, ...nodeArgs, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', '--workers', String(workers)], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: 'warn', ASSAY_SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

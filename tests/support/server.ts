@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
 import { readDemoLogins, type DemoLogins } from '../../engine/seed/demo.ts';
+import { SERVE_NODE_FLAGS } from '../../engine/runtime-flags.ts';
 
 export interface StartedServer {
   baseUrl: string;
@@ -54,7 +55,7 @@ export async function startAssayServer(opts: StartOptions = {}): Promise<Started
   const db = opts.db ?? `sqlite:${join(dataDir, 'assay.db')}`;
   const port = await freePort();
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, ['bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', ...(opts.args ?? [])], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVE_NODE_FLAGS, 'bin/assay.mjs', 'serve', '--db', db, '--port', String(port), '--host', '127.0.0.1', ...(opts.args ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ASSAY_DATA_DIR: dataDir, ASSAY_LOG_LEVEL: opts.logLevel ?? 'warn', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { startCluster, reportWorkerReady } from '../../cluster.ts';
 import { clusterExposition } from '../../http/cluster-metrics.ts';
 import { formatDemoLogins } from '../../seed/demo.ts';
 import { ensureUiBuilt } from '../../../proctor-ui/build.ts';
+import { missingServeFlags } from '../../runtime-flags.ts';
 
 export const summary = 'run the service (migrates, seeds the demo into an empty database, serves the UI)';
 
@@ -22,6 +23,8 @@ export async function run(args: string[]): Promise<number> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  const missing = missingServeFlags();
+  if (missing.length && !cluster.isWorker) logger.warn({ missing }, `started without ${missing.join(' ')}: about a quarter more CPU per answer under load (npm start and bin/assay.mjs pass it; see docs/deployment.md)`);
   // In a cluster the primary builds the UI once, before any worker serves it.
   if (!cluster.isWorker) {
     try {
