@@ -69,7 +69,7 @@ describe('login rate limiter', () => {
     await rl.succeed('quiet', await rl.check('3.3.3.3', 'quiet'));
     expect(clear).not.toHaveBeenCalled();
     await rl.succeed('quiet');
-    expect(clear).toHaveBeenCalledWith('a:quiet');
+    expect(clear).toHaveBeenCalledWith(['a:quiet']);
     clear.mockRestore();
   });
 

@@ -67,6 +67,6 @@ export class LoginRateLimiter {
    */
   async succeed(account: string, checked?: LoginCheck): Promise<void> {
     if (checked && checked.accountFailures === 0) return;
-    await this.opts.failures.clear(accountKey(account));
+    await this.opts.failures.clear([accountKey(account)]);
   }
 }
