@@ -4,7 +4,7 @@
  * servers on PostgreSQL), count failures against the same limits. With per-process counts a
  * guesser got N times the budget from N processes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { makeTestApp, type TestApp } from '../http/testing.ts';
 import { openStore } from '../store/index.ts';
@@ -12,6 +12,7 @@ import type { Store } from '../store/types.ts';
 import { AuthService } from './service.ts';
 import { LoginRateLimiter } from './rate-limit.ts';
 import { TooManyRequests } from '../http/errors.ts';
+import { normaliseCode } from './secrets.ts';
 import { tempDir } from '../../tests/support/temp-dir.ts';
 import { createTestDatabase, dropTestDatabase } from '../../tests/support/postgres.ts';
 
@@ -65,5 +66,64 @@ describe.each(dialects)('login rate limit across processes ($name)', ({ url: mak
       await expect((i % 2 ? auth2 : h.deps.auth).loginStaff(admin.username, 'wrong-password', '10.0.1.1')).rejects.toMatchObject({ status: 401 });
     }
     await expect(h.deps.auth.loginStaff(admin.username, admin.password, '10.0.1.1')).rejects.toBeInstanceOf(TooManyRequests);
+  });
+
+  it('a success clears its reservation in the session transaction, not with a write of its own', async () => {
+    const { ticketCode, pin } = h.demo.candidates[3]!;
+    const key = `a:ticket:${normaliseCode(ticketCode)}`;
+    await expect(auth2.loginCandidate(ticketCode, 'WRONGPIN', '10.0.4.1')).rejects.toMatchObject({ status: 401 });
+    expect(await store2.loginFailures.get([key])).toMatchObject([{ failures: 1 }]);
+    const clear = vi.spyOn(store2.loginFailures, 'clear');
+    try {
+      expect((await auth2.loginCandidate(ticketCode, pin, '10.0.4.1')).token).toMatch(/^as_/);
+      expect(clear).not.toHaveBeenCalled();
+    } finally {
+      clear.mockRestore();
+    }
+    expect(await store2.loginFailures.get([key])).toEqual([]);
+  });
+
+  it('an attempt whose roster read failed is given back: it was never verified', async () => {
+    const { ticketCode } = h.demo.candidates[3]!;
+    const key = `a:ticket:${normaliseCode(ticketCode)}`;
+    await expect(auth2.loginCandidate(ticketCode, 'WRONGPIN', '10.0.4.2')).rejects.toMatchObject({ status: 401 });
+    const read = vi.spyOn(store2.events, 'getRosterByTicket').mockRejectedValueOnce(new Error('connection lost'));
+    try {
+      await expect(auth2.loginCandidate(ticketCode, 'WRONGPIN', '10.0.4.2')).rejects.toThrow('connection lost');
+    } finally {
+      read.mockRestore();
+    }
+    expect(await store2.loginFailures.get([key])).toMatchObject([{ failures: 1 }]);
+  });
+
+  /** Fires `n` logins at once, alternating between the two processes; counts 401s and 429s. */
+  async function burst(n: number, login: (auth: AuthService, k: number) => Promise<unknown>) {
+    const settled = await Promise.allSettled(Array.from({ length: n }, (_, k) => login(k % 2 ? auth2 : h.deps.auth, k)));
+    const statuses = settled.map((s) => (s.status === 'rejected' ? (s.reason as { status?: number }).status : 200));
+    return { wrong: statuses.filter((s) => s === 401).length, refused: statuses.filter((s) => s === 429).length, other: statuses.filter((s) => s !== 401 && s !== 429) };
+  }
+
+  // A 401 is a guess that was verified. With the check read before and the failure counted after
+  // the verification, every concurrent guess passed the check: 20 at once were all verified.
+  it('concurrent wrong PINs for one ticket: at most 5 are verified, the rest refused before (429)', async () => {
+    const { ticketCode, pin } = h.demo.candidates[2]!;
+    const r = await burst(20, (auth, k) => auth.loginCandidate(ticketCode, `WRONG${k}`, `10.0.2.${k}`));
+    expect(r).toEqual({ wrong: 5, refused: 15, other: [] });
+    await expect(h.deps.auth.loginCandidate(ticketCode, pin, '10.0.2.99')).rejects.toBeInstanceOf(TooManyRequests);
+  });
+
+  it('right logins of one account at once all get in: attempts in flight wait for places, only failures refuse', async () => {
+    const { ticketCode, pin } = h.demo.candidates[4]!;
+    await expect(h.deps.auth.loginCandidate(ticketCode, 'WRONGPIN', '10.0.5.1')).rejects.toMatchObject({ status: 401 });
+    const r = await burst(12, (auth, k) => auth.loginCandidate(ticketCode, pin, `10.0.5.${k}`));
+    expect(r).toEqual({ wrong: 0, refused: 0, other: Array(12).fill(200) });
+    expect(await store2.loginFailures.get([`a:ticket:${normaliseCode(ticketCode)}`])).toEqual([]);
+  });
+
+  it('concurrent wrong passwords for one staff account: at most 5 are verified', async () => {
+    const staff = h.demo.staff.find((s) => s.role !== 'admin')!;
+    const r = await burst(12, (auth, k) => auth.loginStaff(staff.username, `wrong-password-${k}`, `10.0.3.${k}`));
+    expect(r).toEqual({ wrong: 5, refused: 7, other: [] });
+    await expect(auth2.loginStaff(staff.username, staff.password, '10.0.3.99')).rejects.toBeInstanceOf(TooManyRequests);
   });
 });

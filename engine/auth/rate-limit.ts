@@ -6,9 +6,28 @@
  * N processes behind a load balancer no longer give a guesser N times the budget
  * (docs/security.md).
  *
- * Cost per login: `check` is one read of both keys; `fail` one UPSERT of both keys; `succeed`
- * writes only when the check saw live failures of the account (almost never at the start bell).
+ * An attempt takes a place under its account's limit BEFORE it is verified (`reserve`: one
+ * atomic statement that raises the account's `pending` only while failures + pending is below
+ * the limit); the verdict then turns it into a failure (`fail`) or clears the account
+ * (`succeed`). A check read first and a failure counted after the verification let every
+ * attempt in flight pass the check: C concurrent guesses got 4 + C tries instead of 5.
+ * Attempts in flight are kept apart from failures so that only failures refuse: a reservation
+ * refused only because others of the account are being verified waits for them (about 1 s at
+ * most) instead of answering 429, so that a double-submitted form or several right logins of
+ * one account at once still get in. Only the account is reserved; the IP is read in the same
+ * statement and counted after the verdict, as before: reserving it too would make a NAT
+ * school's logins in flight hold its places and every login of that school write one row.
+ *
+ * Cost per login (the start bell: 20,000 in a minute): `reserve` is one write (a new row for an
+ * account without failures) where the check was one read, in the same single round trip made
+ * alongside the roster (or user) read; on SQLite it joins the group commit of its turn, on
+ * PostgreSQL it is one more commit. A failure is one UPSERT of both keys, as before. A success
+ * must delete the account's row: rather than a second statement and commit of its own,
+ * AuthService has `succeed` run in the transaction that writes the session and its audit entry
+ * (group commit), one DELETE for the whole batch of logins. So the happy path pays one write
+ * statement more than before, not two.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TooManyRequests } from '../http/errors.ts';
 import type { LoginFailuresRepo } from '../store/types.ts';
 
@@ -18,13 +37,27 @@ export interface RateLimitOptions {
   maxPerAccount: number;
   maxPerIp: number;
   windowMs: number;
+  /**
+   * How long places taken by attempts in flight hold (ms, default 30 000; each reservation of
+   * the account extends it): a login's verdict comes in well under a second, and one that never
+   * came (the process died, the database failed before the session was written) must not keep
+   * its place for the whole window.
+   */
+  leaseMs?: number;
   now?: () => number;
 }
 
-/** What `check` saw, for `succeed`. */
-export interface LoginCheck {
-  /** Failures of the account in its live window when checked (0 when none). */
-  accountFailures: number;
+/**
+ * Waits (ms) before each new try of a reservation refused only by attempts in flight (they end
+ * in milliseconds: a success clears the account, a failure keeps its place): about 1 s in all.
+ */
+export const PENDING_RETRY_DELAYS_MS = [2, 5, 10, 20, 50, 100, 200, 300, 300];
+
+/** An attempt counted by `reserve`, to end with `fail`, `succeed` or `giveBack`. */
+export interface LoginAttempt {
+  /** The account's key, whose window holds this attempt. */
+  readonly key: string;
+  readonly ip: string;
 }
 
 const accountKey = (account: string) => `a:${account}`;
@@ -36,37 +69,48 @@ export class LoginRateLimiter {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Throws 429 (with Retry-After) when the account or the IP has used up its failures. */
-  async check(ip: string, account: string): Promise<LoginCheck> {
-    const a = accountKey(account);
-    const rows = await this.opts.failures.get([a, ipKey(ip)]);
-    const t = this.now();
-    let accountFailures = 0;
-    let waitMs = 0;
-    for (const w of rows) {
-      if (w.resetAt <= t) continue; // ended: the next failure starts a new window
-      const isAccount = w.key === a;
-      if (isAccount) accountFailures = w.failures;
-      // Both spent: wait for the later one, or the retry would be refused again.
-      if (w.failures >= (isAccount ? this.opts.maxPerAccount : this.opts.maxPerIp)) waitMs = Math.max(waitMs, w.resetAt - t);
+  /**
+   * Takes a place for an attempt under its account's limit before it is verified. Throws 429
+   * (with Retry-After, nothing counted) when the account or the IP has used up its failures.
+   */
+  async reserve(ip: string, account: string): Promise<LoginAttempt> {
+    const key = accountKey(account);
+    const limits = { maxPerAccount: this.opts.maxPerAccount, maxPerIp: this.opts.maxPerIp, leaseMs: this.opts.leaseMs ?? 30_000 };
+    for (let tries = 0; ; tries++) {
+      const t = this.now();
+      const r = await this.opts.failures.reserve(key, ipKey(ip), t, this.opts.windowMs, limits);
+      if (r.reserved) return { key, ip };
+      let waitMs = 0;
+      for (const w of r.windows) {
+        if (w.resetAt <= t) continue;
+        // Both spent: wait for the later one, or the retry would be refused again.
+        if (w.failures >= (w.key === key ? limits.maxPerAccount : limits.maxPerIp)) waitMs = Math.max(waitMs, w.resetAt - t);
+      }
+      if (waitMs > 0) throw new TooManyRequests(Math.ceil(waitMs / 1000));
+      // Not spent by failures: attempts in flight hold the places (or, on PostgreSQL, whatever
+      // refused it changed after the statement's snapshot). Their verdicts come in milliseconds.
+      if (tries >= PENDING_RETRY_DELAYS_MS.length) throw new TooManyRequests(1);
+      await sleep(PENDING_RETRY_DELAYS_MS[tries]);
     }
-    if (waitMs > 0) throw new TooManyRequests(Math.max(1, Math.ceil(waitMs / 1000)));
-    return { accountFailures };
   }
 
-  /** Records a failed attempt for both keys (one atomic statement). */
-  async fail(ip: string, account: string): Promise<void> {
-    await this.opts.failures.recordFailure([accountKey(account), ipKey(ip)], this.now(), this.opts.windowMs);
+  /** A failed attempt: its place becomes a failure of the account; the IP counts one too (one UPSERT). */
+  async fail(attempt: LoginAttempt): Promise<void> {
+    await this.opts.failures.recordFailure([attempt.key, ipKey(attempt.ip)], this.now(), this.opts.windowMs, attempt.key);
   }
 
   /**
-   * A successful login clears the account's failures (not the IP's). Given the login's own
-   * `check`, nothing is written when it saw none: a success at the start bell costs no write.
-   * (A failure made by another request between that check and this success then stays
-   * counted, which errs on the strict side.)
+   * Successful logins clear their accounts' failures, their own reservations included (not the
+   * IPs'): one DELETE for all of them. `via` is the repository of a transaction to join:
+   * AuthService clears in the one that writes the sessions, which costs no commit of its own.
    */
-  async succeed(account: string, checked?: LoginCheck): Promise<void> {
-    if (checked && checked.accountFailures === 0) return;
-    await this.opts.failures.clear(accountKey(account));
+  async succeed(attempts: readonly LoginAttempt[], via: LoginFailuresRepo = this.opts.failures): Promise<void> {
+    // Sorted: two batches clearing the same accounts lock their rows in the same order.
+    if (attempts.length) await via.clear([...new Set(attempts.map((a) => a.key))].sort());
+  }
+
+  /** An attempt that was never verified (a read it needed failed): not a failure, give its place back. */
+  async giveBack(attempt: LoginAttempt): Promise<void> {
+    await this.opts.failures.release(attempt.key);
   }
 }

@@ -14,7 +14,7 @@ import type { AuthState } from '../http/context.ts';
 import { verifyPassword } from './password.ts';
 import { normaliseCode, verifyPin } from './secrets.ts';
 import type { CandidatePrincipal, Principal, StaffPrincipal } from './principal.ts';
-import type { LoginRateLimiter } from './rate-limit.ts';
+import type { LoginAttempt, LoginRateLimiter } from './rate-limit.ts';
 import { ReadCache } from '../read-cache.ts';
 
 export interface LoginResult {
@@ -80,8 +80,12 @@ export class AuthService {
    */
   private readonly sessions = new Map<string, CachedSession>();
   private readonly byHash = new Map<string, string>();
-  /** Session rows and their login audit entries, written together with group commit. */
-  private readonly writer: GroupCommit<{ session: NewAppSession; audit?: AuditInput }, void>;
+  /**
+   * Session rows and their login audit entries, written together with group commit; with them
+   * the rate limit's clearing of the logins' accounts (their reservations), so that a successful
+   * login costs no commit of its own for it.
+   */
+  private readonly writer: GroupCommit<{ session: NewAppSession; audit?: AuditInput; attempt?: LoginAttempt }, void>;
   constructor(private readonly d: AuthServiceDeps) {
     this.now = d.now ?? Date.now;
     this.cacheMs = d.sessionCacheMs ?? 5000;
@@ -93,6 +97,10 @@ export class AuthService {
         else for (const b of batch) await tx.appSessions.create(b.session);
         const audits = batch.flatMap((b) => (b.audit ? [b.audit] : []));
         if (audits.length) await tx.audit.appendMany(audits);
+        // After the audit entries: on PostgreSQL their lock is held now (one batch at a time), so
+        // two batches never wait for each other's login_failures rows.
+        const attempts = batch.flatMap((b) => (b.attempt ? [b.attempt] : []));
+        if (attempts.length) await d.limiter.succeed(attempts, tx.loginFailures);
       });
       return batch.map((): void => undefined);
     });
@@ -106,28 +114,29 @@ export class AuthService {
   /** Staff login. Throws 429 when rate limited, 401 on a wrong username or password. */
   async loginStaff(username: string, password: string, ip: string): Promise<LoginResult> {
     const account = username.trim().toLowerCase();
-    // The limit (shared through the store) is read alongside the user; a 429 is thrown before
-    // the password is verified, so a blocked guesser learns nothing.
-    const [checked, user] = await Promise.all([this.d.limiter.check(ip, `staff:${account}`), this.d.store.users.getByUsername(account)]);
+    // The attempt is counted (shared through the store) alongside the user read; a 429 is
+    // thrown before the password is verified, so a blocked guesser learns nothing.
+    const [attempt, user] = await this.reserveWith(ip, `staff:${account}`, this.d.store.users.getByUsername(account));
     const ok = await verifyPassword(user?.passwordHash, password);
     if (!user || !ok || !user.active) {
       this.d.metrics?.logins.inc({ kind: 'staff', outcome: 'failed' });
       await Promise.all([
-        this.d.limiter.fail(ip, `staff:${account}`),
+        this.d.limiter.fail(attempt),
         this.d.audit.record({ action: 'auth.login_failed', actor: `ip:${ip}`, target: user ? `user:${user.id}` : null, details: { username: account } }),
       ]);
       throw new Unauthorized('username or password is wrong', 'login_failed');
     }
-    await this.d.limiter.succeed(`staff:${account}`, checked);
-    const principal: StaffPrincipal = {
-      kind: 'staff',
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      schoolIds: await this.d.store.users.schoolsOf(user.id),
-    };
-    const result = await this.openSession(principal, { action: 'auth.login', actor: `user:${user.id}`, details: { role: user.role, ip } });
+    const result = await this.afterVerified(attempt, async () => {
+      const principal: StaffPrincipal = {
+        kind: 'staff',
+        userId: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        schoolIds: await this.d.store.users.schoolsOf(user.id),
+      };
+      return this.openSession(principal, { action: 'auth.login', actor: `user:${user.id}`, details: { role: user.role, ip } }, attempt);
+    });
     this.d.metrics?.logins.inc({ kind: 'staff', outcome: 'ok' });
     return result;
   }
@@ -135,36 +144,67 @@ export class AuthService {
   /** Candidate login with the ticket code and PIN printed on their exam slip. */
   async loginCandidate(ticketCodeRaw: string, pin: string, ip: string): Promise<LoginResult> {
     const ticketCode = normaliseCode(ticketCodeRaw);
-    // Limit and roster entry read together (PostgreSQL: two round trips at once, not in turn);
-    // a 429 is thrown before the PIN is verified.
-    const [checked, entry] = await Promise.all([this.d.limiter.check(ip, `ticket:${ticketCode}`), this.d.store.events.getRosterByTicket(ticketCode)]);
+    // The attempt is counted alongside the roster read (PostgreSQL: two round trips at once, not
+    // in turn); a 429 is thrown before the PIN is verified.
+    const [attempt, entry] = await this.reserveWith(ip, `ticket:${ticketCode}`, this.d.store.events.getRosterByTicket(ticketCode));
     if (!entry || !verifyPin(this.d.secret, ticketCode, pin, entry.pinHash)) {
       this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'failed' });
       await Promise.all([
-        this.d.limiter.fail(ip, `ticket:${ticketCode}`),
+        this.d.limiter.fail(attempt),
         this.d.audit.record({ action: 'auth.candidate_login_failed', actor: `ip:${ip}`, target: entry ? `roster:${entry.id}` : null, details: { ticketCode } }),
       ]);
       throw new Unauthorized('ticket code or PIN is wrong', 'login_failed');
     }
-    await this.d.limiter.succeed(`ticket:${ticketCode}`, checked);
-    // Two reads after the roster (the event is usually cached); the exam session is looked up
-    // by DELIVERY from (eventId, candidateId) when needed, not at login.
-    const [event, candidate] = await Promise.all([this.eventOf(entry.eventId), this.d.store.candidates.get(entry.candidateId)]);
-    if (!event || event.status !== 'published') {
-      throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
-    }
-    const principal: CandidatePrincipal = {
-      kind: 'candidate',
-      candidateId: entry.candidateId,
-      role: 'candidate',
-      schoolIds: candidate?.schoolId ? [candidate.schoolId] : [],
-      eventId: entry.eventId,
-      rosterId: entry.id,
-      ticketCode,
-    };
-    const result = await this.openSession(principal, { action: 'auth.candidate_login', actor: `candidate:${entry.candidateId}`, target: `event:${entry.eventId}`, details: { ticketCode, ip } });
+    const result = await this.afterVerified(attempt, async () => {
+      // Two reads after the roster (the event is usually cached); the exam session is looked up
+      // by DELIVERY from (eventId, candidateId) when needed, not at login.
+      const [event, candidate] = await Promise.all([this.eventOf(entry.eventId), this.d.store.candidates.get(entry.candidateId)]);
+      if (!event || event.status !== 'published') {
+        throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
+      }
+      const principal: CandidatePrincipal = {
+        kind: 'candidate',
+        candidateId: entry.candidateId,
+        role: 'candidate',
+        schoolIds: candidate?.schoolId ? [candidate.schoolId] : [],
+        eventId: entry.eventId,
+        rosterId: entry.id,
+        ticketCode,
+      };
+      return this.openSession(principal, { action: 'auth.candidate_login', actor: `candidate:${entry.candidateId}`, target: `event:${entry.eventId}`, details: { ticketCode, ip } }, attempt);
+    });
     this.d.metrics?.logins.inc({ kind: 'candidate', outcome: 'ok' });
     return result;
+  }
+
+  /**
+   * Reserves the login attempt (rate limit) while `read` (the user or roster entry the
+   * verification needs) runs. A 429 wins; when the read fails, nothing was verified and the
+   * attempt is given back rather than left counted as a failure (a database hiccup at the start
+   * bell must not lock candidates out).
+   */
+  private async reserveWith<T>(ip: string, account: string, read: Promise<T>): Promise<[LoginAttempt, T]> {
+    const [attempt, row] = await Promise.allSettled([this.d.limiter.reserve(ip, account), read]);
+    if (attempt.status === 'rejected') throw attempt.reason;
+    if (row.status === 'rejected') {
+      await this.d.limiter.giveBack(attempt.value).catch(() => {});
+      throw row.reason;
+    }
+    return [attempt.value, row.value];
+  }
+
+  /**
+   * The rest of a login whose secret was right. `open` ends with openSession(…, attempt), whose
+   * transaction clears the account's failures (the reservation included); when it throws
+   * before (an event not open, a failed read or write), they are cleared on their own.
+   */
+  private async afterVerified(attempt: LoginAttempt, open: () => Promise<LoginResult>): Promise<LoginResult> {
+    try {
+      return await open();
+    } catch (err) {
+      await this.d.limiter.succeed([attempt]).catch(() => {});
+      throw err;
+    }
   }
 
   /**
@@ -177,8 +217,11 @@ export class AuthService {
   }
   private readonly events: ReadCache<string, ExamEvent | undefined>;
 
-  /** Creates a session for an already authenticated principal; `audit` is written in the same transaction. */
-  async openSession(principal: Principal, audit?: Omit<AuditInput, 'at'>): Promise<LoginResult> {
+  /**
+   * Creates a session for an already authenticated principal; `audit` is written in the same
+   * transaction, and the rate limit's `attempt` (a login's) is ended there as a success.
+   */
+  async openSession(principal: Principal, audit?: Omit<AuditInput, 'at'>, attempt?: LoginAttempt): Promise<LoginResult> {
     const token = `as_${randomBytes(32).toString('base64url')}`;
     const csrfToken = randomBytes(24).toString('base64url');
     const now = this.now();
@@ -193,7 +236,7 @@ export class AuthService {
       createdAt: now,
       expiresAt,
     };
-    await this.writer.submit({ session, audit: audit ? { ...audit, at: now } : undefined });
+    await this.writer.submit({ session, audit: audit ? { ...audit, at: now } : undefined, attempt });
     return { token, csrfToken, principal, expiresAt };
   }
 

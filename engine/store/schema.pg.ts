@@ -298,6 +298,11 @@ export const appSessions = table('app_sessions', {
 export const loginFailures = table('login_failures', {
   key: text('key').primaryKey(),
   failures: int('failures').notNull(),
+  // Attempts of an account counted before their verification and not decided yet: they hold
+  // places under the limit until pending_until (a lease, so that attempts whose verdict was never
+  // written, a process killed mid-login, do not hold them for the whole window; rate-limit.ts).
+  pending: int('pending').notNull().default(0),
+  pendingUntil: ms('pending_until').notNull().default(0),
   // No index on reset_at: only the hourly prune reads by it, and every failure would pay for one.
   resetAt: ms('reset_at').notNull(),
 });

@@ -506,20 +506,20 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
         const a = u('a:acct'), i = u('i:ip');
         expect(await store.loginFailures.get([a, i])).toEqual([]);
         expect(await store.loginFailures.recordFailure([a, i], 1_000, 60_000)).toEqual(expect.arrayContaining([
-          { key: a, failures: 1, resetAt: 61_000 }, { key: i, failures: 1, resetAt: 61_000 },
+          { key: a, failures: 1, pending: 0, pendingUntil: 0, resetAt: 61_000 }, { key: i, failures: 1, pending: 0, pendingUntil: 0, resetAt: 61_000 },
         ]));
         // Inside the window: +1, and the window's end does not move.
         await store.loginFailures.recordFailure([a, i], 30_000, 60_000);
-        expect(await store.loginFailures.recordFailure([a], 60_999, 60_000)).toEqual([{ key: a, failures: 3, resetAt: 61_000 }]);
-        expect(sortByKey(await store.loginFailures.get([a, i]))).toEqual(sortByKey([{ key: a, failures: 3, resetAt: 61_000 }, { key: i, failures: 2, resetAt: 61_000 }]));
+        expect(await store.loginFailures.recordFailure([a], 60_999, 60_000)).toEqual([{ key: a, failures: 3, pending: 0, pendingUntil: 0, resetAt: 61_000 }]);
+        expect(sortByKey(await store.loginFailures.get([a, i]))).toEqual(sortByKey([{ key: a, failures: 3, pending: 0, pendingUntil: 0, resetAt: 61_000 }, { key: i, failures: 2, pending: 0, pendingUntil: 0, resetAt: 61_000 }]));
         // Ended (reset_at <= now): a new window of one failure.
-        expect(await store.loginFailures.recordFailure([a], 61_000, 60_000)).toEqual([{ key: a, failures: 1, resetAt: 121_000 }]);
+        expect(await store.loginFailures.recordFailure([a], 61_000, 60_000)).toEqual([{ key: a, failures: 1, pending: 0, pendingUntil: 0, resetAt: 121_000 }]);
         // The same key twice in one call counts once.
-        expect(await store.loginFailures.recordFailure([i, i], 61_000, 60_000)).toEqual([{ key: i, failures: 1, resetAt: 121_000 }]);
-        expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: 1, resetAt: 121_000 }]);
+        expect(await store.loginFailures.recordFailure([i, i], 61_000, 60_000)).toEqual([{ key: i, failures: 1, pending: 0, pendingUntil: 0, resetAt: 121_000 }]);
+        expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: 1, pending: 0, pendingUntil: 0, resetAt: 121_000 }]);
         expect((await store.loginFailures.get([a, i, u('none')])).length).toBe(2);
-        await store.loginFailures.clear(a);
-        expect(await store.loginFailures.get([a, i])).toEqual([{ key: i, failures: 1, resetAt: 121_000 }]);
+        await store.loginFailures.clear([a]);
+        expect(await store.loginFailures.get([a, i])).toEqual([{ key: i, failures: 1, pending: 0, pendingUntil: 0, resetAt: 121_000 }]);
         expect(await store.loginFailures.deleteExpired(120_999)).toBe(0);
         expect(await store.loginFailures.deleteExpired(121_000)).toBeGreaterThanOrEqual(1);
         expect(await store.loginFailures.get([i])).toEqual([]);
@@ -534,12 +534,73 @@ export function defineStoreSuite(name: string, factory: StoreFactory): void {
           // Both connections fire at once, as two engine processes would under a guessing attack.
           await Promise.all(Array.from({ length: n }, (_, k) => (k % 2 ? other : store).loginFailures.recordFailure([a, i], now, 60_000)));
           expect(sortByKey(await other.loginFailures.get([a, i]))).toEqual(sortByKey([
-            { key: a, failures: n, resetAt: now + 60_000 }, { key: i, failures: n, resetAt: now + 60_000 },
+            { key: a, failures: n, pending: 0, pendingUntil: 0, resetAt: now + 60_000 }, { key: i, failures: n, pending: 0, pendingUntil: 0, resetAt: now + 60_000 },
           ]));
           // A window that ends while both connections fail at once restarts exactly once.
           const later = now + 60_000;
           await Promise.all(Array.from({ length: n }, (_, k) => (k % 2 ? other : store).loginFailures.recordFailure([a], later, 60_000)));
-          expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: n, resetAt: later + 60_000 }]);
+          expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: n, pending: 0, pendingUntil: 0, resetAt: later + 60_000 }]);
+        } finally {
+          await other.close();
+        }
+      });
+
+      it('reserves an attempt while failures + pending are below the limit and the IP is not spent', async () => {
+        const a = u('a:acct'), i = u('i:ip'), b = u('a:other');
+        const limits = { maxPerAccount: 3, maxPerIp: 3, leaseMs: 30_000 };
+        expect(await store.loginFailures.reserve(a, i, 1_000, 60_000, limits)).toEqual({ reserved: true, window: { key: a, failures: 0, pending: 1, pendingUntil: 31_000, resetAt: 61_000 } });
+        expect(await store.loginFailures.reserve(a, i, 2_000, 60_000, limits)).toEqual({ reserved: true, window: { key: a, failures: 0, pending: 2, pendingUntil: 32_000, resetAt: 61_000 } });
+        // The first one failed: its place becomes a failure (and the IP counts one).
+        expect(sortByKey(await store.loginFailures.recordFailure([a, i], 3_000, 60_000, a))).toEqual(sortByKey([
+          { key: a, failures: 1, pending: 1, pendingUntil: 32_000, resetAt: 61_000 }, { key: i, failures: 1, pending: 0, pendingUntil: 0, resetAt: 63_000 },
+        ]));
+        expect(await store.loginFailures.reserve(a, i, 4_000, 60_000, limits)).toMatchObject({ reserved: true, window: { failures: 1, pending: 2 } });
+        // 1 + 2 = 3: refused, nothing written; the windows come back for Retry-After.
+        const refused = await store.loginFailures.reserve(a, i, 5_000, 60_000, limits);
+        expect(refused.reserved).toBe(false);
+        expect(sortByKey(refused.reserved ? [] : refused.windows)).toEqual(sortByKey([
+          { key: a, failures: 1, pending: 2, pendingUntil: 34_000, resetAt: 61_000 }, { key: i, failures: 1, pending: 0, pendingUntil: 0, resetAt: 63_000 },
+        ]));
+        // One given back undecided: a place again. Never below 0.
+        await store.loginFailures.release(a);
+        expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: 1, pending: 1, pendingUntil: 34_000, resetAt: 61_000 }]);
+        expect(await store.loginFailures.reserve(a, i, 6_000, 60_000, limits)).toMatchObject({ reserved: true, window: { failures: 1, pending: 2 } });
+        // The lease ended (no reservation for 30 s): the attempts in flight count no more, the failure does.
+        expect(await store.loginFailures.reserve(a, i, 36_000, 60_000, limits)).toEqual({ reserved: true, window: { key: a, failures: 1, pending: 1, pendingUntil: 66_000, resetAt: 61_000 } });
+        // The window ended: a new one holding only this attempt.
+        expect(await store.loginFailures.reserve(a, i, 61_000, 60_000, limits)).toEqual({ reserved: true, window: { key: a, failures: 0, pending: 1, pendingUntil: 91_000, resetAt: 121_000 } });
+        // A failure after a success cleared the row: one failure, pending stays 0.
+        await store.loginFailures.clear([a]);
+        expect(await store.loginFailures.recordFailure([a], 62_000, 60_000, a)).toEqual([{ key: a, failures: 1, pending: 0, pendingUntil: 0, resetAt: 122_000 }]);
+        // A spent IP refuses any account, and the refused attempt is not counted for it.
+        for (let k = 0; k < 3; k++) await store.loginFailures.recordFailure([i], 63_000, 60_000);
+        expect(await store.loginFailures.reserve(b, i, 64_000, 60_000, limits)).toEqual({ reserved: false, windows: [{ key: i, failures: 3, pending: 0, pendingUntil: 0, resetAt: 123_000 }] });
+        expect(await store.loginFailures.get([b])).toEqual([]);
+        await store.loginFailures.release(b);
+        expect(await store.loginFailures.get([b])).toEqual([]);
+        expect(await store.loginFailures.reserve(b, i, 64_000, 60_000, { ...limits, maxPerIp: 4 })).toMatchObject({ reserved: true });
+        await store.loginFailures.clear([a, b, i]);
+        expect(await store.loginFailures.get([a, b, i])).toEqual([]);
+        await store.loginFailures.clear([]);
+      });
+
+      it('of concurrent reservations from two connections, exactly the places left succeed', async () => {
+        const other = await factory.connect(store);
+        try {
+          const a = u('a:target'), i = u('i:ip');
+          const now = Date.now();
+          const limits = { maxPerAccount: 5, maxPerIp: 200, leaseMs: 30_000 };
+          const burst = async (at: number) => (await Promise.all(Array.from({ length: 40 }, (_, k) => (k % 2 ? other : store).loginFailures.reserve(a, i, at, 60_000, limits)))).filter((r) => r.reserved).length;
+          const state = async () => (await store.loginFailures.get([a])).map(({ failures, pending }) => ({ failures, pending }));
+          // A key without a row (concurrent INSERTs of one key), then a live window (UPDATEs).
+          expect(await burst(now)).toBe(5);
+          expect(await store.loginFailures.get([a])).toEqual([{ key: a, failures: 0, pending: 5, pendingUntil: now + 30_000, resetAt: now + 60_000 }]);
+          expect(await burst(now + 1)).toBe(0);
+          // Two decided as failures (they keep their places), one given back: one place, for 40 at once.
+          await Promise.all([store.loginFailures.recordFailure([a, i], now + 2, 60_000, a), other.loginFailures.recordFailure([a, i], now + 2, 60_000, a), other.loginFailures.release(a)]);
+          expect(await state()).toEqual([{ failures: 2, pending: 2 }]);
+          expect(await burst(now + 3)).toBe(1);
+          expect(await state()).toEqual([{ failures: 2, pending: 3 }]);
         } finally {
           await other.close();
         }

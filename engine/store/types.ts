@@ -314,18 +314,38 @@ export interface AppSessionsRepo {
  * Failed-login windows shared by every engine process (engine/auth/rate-limit.ts). A window is
  * live while reset_at > now; the caller's clock decides, the store only keeps the rows.
  */
+/** What `LoginFailuresRepo.reserve` did. */
+export type LoginReservation =
+  /** Counted: the account's window after the increment. */
+  | { reserved: true; window: LoginFailure }
+  /** Refused, nothing written: the stored windows of the account and IP keys (for Retry-After). */
+  | { reserved: false; windows: LoginFailure[] };
+
 export interface LoginFailuresRepo {
   /** The stored windows of these keys, expired ones included (one query). */
   get(keys: readonly string[]): Promise<LoginFailure[]>;
   /**
+   * Counts one attempt of `account` BEFORE it is verified, in ONE atomic statement: its
+   * `pending` + 1 (a key without a live window starts one with failures 0, pending 1) unless
+   * the `ip` key has `maxPerIp` failures, or the account failures + pending >= `maxPerAccount`,
+   * in a live window: then nothing is written. Of concurrent calls from any number of
+   * processes, at most `maxPerAccount` - failures are reserved. (The IP is only read.) Each
+   * reservation extends the account's lease to now + `leaseMs`; once it has ended, the pending
+   * attempts count no more (their verdicts were lost) and pending starts again at 1.
+   */
+  reserve(account: string, ip: string, now: number, windowMs: number, limits: { maxPerAccount: number; maxPerIp: number; leaseMs: number }): Promise<LoginReservation>;
+  /** Takes one reserved attempt of `key` back, undecided (its pending - 1, never below 0). */
+  release(key: string): Promise<void>;
+  /**
    * Counts one failure for each key in ONE atomic statement (an UPSERT): a key without a row,
    * or whose window has ended (reset_at <= now), starts a new window of 1 failure ending at
    * now + windowMs; a live window gains 1. Concurrent calls from any number of processes all
-   * count. Returns the windows after the update.
+   * count. `decided`: the key (one of `keys`) whose reserved attempt failed: its pending - 1
+   * (never below 0). An ended window restarts with pending 0. Returns the windows after it.
    */
-  recordFailure(keys: readonly string[], now: number, windowMs: number): Promise<LoginFailure[]>;
-  /** Forgets a key's window. */
-  clear(key: string): Promise<void>;
+  recordFailure(keys: readonly string[], now: number, windowMs: number, decided?: string): Promise<LoginFailure[]>;
+  /** Forgets the windows of these keys (one statement). */
+  clear(keys: readonly string[]): Promise<void>;
   /** Removes windows with reset_at <= now; returns how many. */
   deleteExpired(now: number): Promise<number>;
 }
