@@ -1,10 +1,13 @@
 /**
  * Node flags of an engine process (`assay serve`). Why: V8's young generation (16 MB semi-spaces
  * by default) is collected so often under exam-day load that the requests in flight — an
- * answer lives for one group commit — are copied at every scavenge and promoted into the old
- * generation. With 64 MB semi-spaces most of them die before a scavenge: bench:load measured
- * 133–137 µs of server CPU per answer with the default and 100–104 µs at 64 MB or more
- * (2,000 candidates on SQLite, docs/delivery.md). The space grows only as it is used.
+ * answer lives for one group commit — are copied at nearly every scavenge. Measured with
+ * bench:load (2,000 candidates on SQLite, ≈ 7,500 answers/s, docs/delivery.md "Session 5"), on
+ * a quiet machine: the main thread stood in scavenges 150–340 ms of every 2 s with the default
+ * and 98–144 ms at 64 MB, with single pauses a little longer (at most 15–27 ms against 9–17);
+ * the process's total CPU per answer stayed the same (113–125 µs: V8's helper threads do much
+ * of a scavenge). With other work on the machine it fell from 133–137 to 100–104 µs. The
+ * main thread is what runs out first at 10,000 answers/s. The space grows only as it is used.
  *
  * V8 reads the flag when the heap is made, so it cannot be set from inside the process: the
  * start script and bin/assay.mjs's shebang pass it (a test keeps them in step with this list),
