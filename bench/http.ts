@@ -5,13 +5,17 @@
  *   - GET /healthz with a bearer header      (no database: the HTTP stack itself)
  *   - GET /api/auth/me                        (session lookup: one primary-key read)
  *   - GET /api/home/author                    (session + a list query)
- *   - POST /api/auth/candidate-login          (PIN check + session insert + audit entry)
+ *   - POST /api/auth/candidate-login          (PIN check + session insert + audit entry), each request
+ *                                               another of 1,000 rostered candidates, as at a start bell
  * Options: --duration S (default 8), --connections N (default 50), --only sqlite|postgres.
  * Goals are for ONE engine process on a 2-core machine; the last line is JSON.
  */
 import autocannon from 'autocannon';
 import { startAssayServer, loginToken, type StartedServer } from '../tests/support/server.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../tests/support/postgres.ts';
+import { loadConfig, ensureSecret } from '../engine/config.ts';
+import { openStore } from '../engine/store/index.ts';
+import { createExamFixture } from '../engine/delivery/exam-fixture.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -39,12 +43,33 @@ interface Figure {
   non2xx: number;
 }
 
-async function run(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Figure> {
-  const r = await autocannon({ url, connections, duration, method: (init.method ?? 'GET') as 'GET', headers: init.headers, body: init.body });
+async function run(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; bodies?: () => string } = {}): Promise<Figure> {
+  const next = init.bodies;
+  const r = await autocannon({
+    url, connections, duration, method: (init.method ?? 'GET') as 'GET', headers: init.headers, body: init.body,
+    ...(next ? { requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: next() }) }] } : {}),
+  });
   return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 
-async function benchServer(label: string, server: StartedServer): Promise<Record<string, Figure>> {
+/**
+ * A published exam with `n` rostered candidates in the server's database, with the server's
+ * secret (PINs are checked with it). One candidate per login, as at a start bell: the login
+ * rate limit lets at most 5 logins of one account be verified at once, so one demo candidate
+ * logging in from every connection measured that limit, not the start bell.
+ */
+async function rosterFor(server: StartedServer, db: string, n: number): Promise<{ ticketCode: string; pin: string }[]> {
+  const secret = ensureSecret(loadConfig({ env: { ASSAY_DB: db, ASSAY_DATA_DIR: server.dataDir, ASSAY_LOG_LEVEL: 'silent' } }));
+  const store = await openStore(db);
+  try {
+    const fx = await createExamFixture(store, { items: 4, candidates: n, secret, code: 'HTTPBENCH', maxTimeSeconds: 3600, closesAt: Date.now() + 3600_000 });
+    return fx.candidates;
+  } finally {
+    await store.close();
+  }
+}
+
+async function benchServer(label: string, server: StartedServer, db: string): Promise<Record<string, Figure>> {
   const token = await loginToken(server.baseUrl, server.demo, 'author');
   const auth = { authorization: `Bearer ${token}` };
   const out: Record<string, Figure> = {};
@@ -53,11 +78,15 @@ async function benchServer(label: string, server: StartedServer): Promise<Record
   out.healthz = await run(`${server.baseUrl}/healthz`, { headers: auth });
   out.me = await run(`${server.baseUrl}/api/auth/me`, { headers: auth });
   out.home = await run(`${server.baseUrl}/api/home/author`, { headers: auth });
-  const c = server.demo.candidates[0];
+  const roster = await rosterFor(server, db, 1000);
+  let i = 0;
   out.candidateLogin = await run(`${server.baseUrl}/api/auth/candidate-login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ticketCode: c.ticketCode, pin: c.pin, bearer: true }),
+    bodies: () => {
+      const c = roster[i++ % roster.length]!;
+      return JSON.stringify({ ticketCode: c.ticketCode, pin: c.pin, bearer: true });
+    },
   });
   for (const [k, f] of Object.entries(out)) {
     const g = GOALS[k];
@@ -74,7 +103,7 @@ console.log(`bench:http — ${connections} connections, ${duration} s per route,
 if (only !== 'postgres') {
   const s = await startAssayServer({ env: { ASSAY_LOGIN_MAX_FAILURES_PER_IP: '1000000' } });
   try {
-    results.sqlite = await benchServer('sqlite', s);
+    results.sqlite = await benchServer('sqlite', s, s.db);
   } finally {
     await s.stop();
   }
@@ -94,7 +123,7 @@ if (only !== 'sqlite') {
   try {
     const s = await startAssayServer({ db: u.toString() });
     try {
-      results.postgres = await benchServer('postgres', s);
+      results.postgres = await benchServer('postgres', s, u.toString());
     } finally {
       await s.stop();
     }

@@ -15,6 +15,8 @@ export interface StartedServer {
   baseUrl: string;
   port: number;
   dataDir: string;
+  /** The database URL the server runs on. */
+  db: string;
   demo: DemoLogins;
   /** The `assay serve` process (the primary with `--workers`). */
   pid: number;
@@ -95,6 +97,7 @@ export async function startAssayServer(opts: StartOptions = {}): Promise<Started
     baseUrl,
     port,
     dataDir,
+    db,
     demo,
     pid: child.pid!,
     output: () => out,
