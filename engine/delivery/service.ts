@@ -105,6 +105,9 @@ const clockOf = (s: ExamSession): SessionClock => ({ startedAt: s.startedAt, pau
 const dataOf = (s: ExamSession): SessionData => (s.data ?? {}) as SessionData;
 const navOf = (s: ExamSession): NavState | null => (s.position ?? null) as NavState | null;
 
+/** Sessions per `session.progress` event. */
+const PROGRESS_CHUNK = 30;
+
 /** An answer the store refused because another process had ended (or paused) the session. */
 const NOT_IN_PROGRESS = 'answers are not accepted: the session was no longer in progress (submitted, timed out or paused) when this answer was to be stored';
 
@@ -685,12 +688,13 @@ export class DeliveryService {
     const all = [...this.dirty];
     this.dirty.clear();
     // Every chunk in the same turn: the PostgreSQL bus sends a turn's events in one NOTIFY
-    // query. Awaiting each chunk made one query per 40 sessions (20,000 candidates: 500 every 2 s).
+    // query. Awaiting each chunk made one query per chunk of sessions (20,000 candidates: 500 every 2 s).
     const sent: Promise<void>[] = [];
     for (const [eventId, m] of all) {
       const list = [...m.values()];
-      for (let i = 0; i < list.length; i += 40) {
-        sent.push(this.bus.publish({ eventId, type: 'session.progress', at: this.now(), roomId: null, sessionId: null, data: { sessions: list.slice(i, i + 40) } }).catch((err: unknown) => {
+      // 30 entries fit one PostgreSQL notification (≈ 6,300 bytes; a bus splits a larger event).
+      for (let i = 0; i < list.length; i += PROGRESS_CHUNK) {
+        sent.push(this.bus.publish({ eventId, type: 'session.progress', at: this.now(), roomId: null, sessionId: null, data: { sessions: list.slice(i, i + PROGRESS_CHUNK) } }).catch((err: unknown) => {
           this.opts.log?.warn({ err }, 'progress not published');
         }));
       }

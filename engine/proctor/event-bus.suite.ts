@@ -47,6 +47,26 @@ export function eventBusSuite(make: () => Promise<[EventBus, EventBus]>): void {
     }
   });
 
+  it('a progress event too large for one notification still delivers every session, in order', async () => {
+    // What the delivery service publishes every 2 s: session entries of UUIDs and times. Forty
+    // of them are ≈ 8,400 bytes, over PostgreSQL's NOTIFY limit: they were truncated to
+    // { truncated: true } and proctors' progress views stopped moving at 20,000 candidates.
+    const id = (i: number) => `0b9c5d1e-8a4f-4c2e-9f3a-${String(i).padStart(12, '0')}`;
+    const sessions = Array.from({ length: 120 }, (_, i) => ({ sessionId: id(i), candidateId: id(1000 + i), roomId: id(9), lastSeenAt: 1795486027123 + i, answered: 40, total: 40 }));
+    const [a, b] = await make();
+    try {
+      const got: ProctorEvent[] = [];
+      await b.subscribe('E5', (e) => got.push(e));
+      await a.publish({ eventId: 'E5', type: 'session.progress', at: 7, roomId: null, sessionId: null, data: { sessions } });
+      await waitFor(() => got.flatMap((e) => (e.data as { sessions?: unknown[] }).sessions ?? []).length >= sessions.length);
+      expect(got.every((e) => e.type === 'session.progress' && e.at === 7)).toBe(true);
+      expect(got.flatMap((e) => (e.data as { sessions: unknown[] }).sessions)).toEqual(sessions);
+    } finally {
+      await a.close();
+      if (b !== a) await b.close();
+    }
+  });
+
   it('unsubscribe stops delivery; a large payload still arrives (truncated if needed)', async () => {
     const [a, b] = await make();
     try {

@@ -214,7 +214,20 @@ export class PostgresEventBus extends LocalSubscribers implements EventBus {
 
   async publish(e: ProctorEvent): Promise<void> {
     let payload = JSON.stringify(e);
-    if (Buffer.byteLength(payload) > MAX_PAYLOAD) payload = JSON.stringify({ ...e, data: { truncated: true } });
+    if (Buffer.byteLength(payload) > MAX_PAYLOAD) {
+      // A list event (progress: data.sessions) goes out in halves, each a complete event of the
+      // same type and time, so no session is lost; anything else too large arrives truncated.
+      const list = e.data?.sessions;
+      if (Array.isArray(list) && list.length > 1) {
+        const half = Math.ceil(list.length / 2);
+        // Both halves are queued before this returns: the order of the turn is kept.
+        const first = this.publish({ ...e, data: { ...e.data, sessions: list.slice(0, half) } });
+        const second = this.publish({ ...e, data: { ...e.data, sessions: list.slice(half) } });
+        await Promise.all([first, second]);
+        return;
+      }
+      payload = JSON.stringify({ ...e, data: { truncated: true } });
+    }
     return new Promise((resolve, reject) => {
       if (this.pending.push({ payload, resolve, reject }) === 1) setImmediate(() => void this.flush());
     });
