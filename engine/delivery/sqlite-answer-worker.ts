@@ -9,8 +9,8 @@
  * (a retry), `closed` when the session was no longer in progress. It also writes the batched
  * last-seen times (`touch`), the only other write of the answer phase.
  *
- * The SQL mirrors engine/store/repositories/responses.ts (table `responses`, unique key
- * session_id + item_identifier + client_seq); values are stored as JSON text, as the store does.
+ * Its statements are the store's (APPEND_WHILE_IN_PROGRESS_SQLITE, TOUCH_SQLITE from
+ * engine/store); values are stored as JSON text, as the store does.
  * The worker's source is plain JavaScript evaluated in the thread, so it needs no TypeScript
  * loader there.
  */
@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { AnswerRecord, AppendStatus } from './answer-writer.ts';
-import { TOUCH_SQLITE } from '../store/index.ts';
+import { APPEND_WHILE_IN_PROGRESS_SQLITE, TOUCH_SQLITE } from '../store/index.ts';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -28,7 +28,7 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('foreign_keys = ON');
 db.pragma('busy_timeout = 5000');
-const insert = db.prepare("INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at) SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress') ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING");
+const insert = db.prepare(workerData.appendSql);
 const exists = db.prepare('SELECT 1 FROM responses WHERE session_id = ? AND item_identifier = ? AND client_seq = ?').pluck();
 const append = db.transaction((rows) => rows.map((r) => insert.run(r[0], r[1], r[2], r[3], r[4], r[5], r[0]).changes === 1 ? 1 : exists.get(r[0], r[1], r[4]) ? 0 : 2));
 const touch = db.prepare(workerData.touchSql);
@@ -68,7 +68,7 @@ export class SqliteAnswerWorker {
 
   constructor(file: string, private readonly onFailure?: (e: Error) => void) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, touchSql: TOUCH_SQLITE } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, touchSql: TOUCH_SQLITE, appendSql: APPEND_WHILE_IN_PROGRESS_SQLITE } });
     // An idle writer must not keep the process (or a test) alive.
     this.worker.unref();
     this.worker.on('message', (m: { id: number; stored?: number[]; error?: { message: string; code?: string }; closed?: boolean }) => {

@@ -14,5 +14,6 @@ export { canonicalJson } from './json.ts';
 export { StoreError, isStoreError, toStoreError, type StoreErrorKind } from './errors.ts';
 export { auditHash, GENESIS_HASH } from './repositories/audit.ts';
 export { TOUCH_SQLITE } from './repositories/sessions.ts';
+export { APPEND_WHILE_IN_PROGRESS_SQLITE } from './repositories/responses.ts';
 export { staffRoles, sessionStates, eventStatuses } from './schema.sqlite.ts';
 export type * from './types.ts';

@@ -34,15 +34,23 @@ const LATEST_SQL = `SELECT r.* FROM responses r WHERE r.session_id = ? AND r.cli
   SELECT max(m.client_seq) FROM responses m WHERE m.session_id = r.session_id AND m.item_identifier = r.item_identifier
 ) ORDER BY r.item_identifier`;
 
+/**
+ * The guarded append on SQLite: a row only while its session is in progress, a retry of the
+ * same (session, item, clientSeq) a no-op. Parameters: session, item, response, value (JSON
+ * text), clientSeq, receivedAt, session. The SQLite answer thread runs this same statement
+ * (engine/delivery/sqlite-answer-worker.ts). The WHERE makes SQLite read the trailing
+ * ON CONFLICT as the upsert clause, not a join constraint.
+ */
+export const APPEND_WHILE_IN_PROGRESS_SQLITE = `INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
+    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress')
+    ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING`;
+
 /** Prepared statements per SQLite connection. */
 const sqliteStatements = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
 function prepare(db: Database.Database) {
   const insert = db.prepare(`INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING RETURNING *`);
-  // The WHERE makes SQLite read the trailing ON CONFLICT as the upsert clause, not a join constraint.
-  const insertWhileInProgress = db.prepare(`INSERT INTO responses (session_id, item_identifier, response_identifier, value, client_seq, received_at)
-    SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM exam_sessions WHERE id = ? AND state = 'in_progress')
-    ON CONFLICT (session_id, item_identifier, client_seq) DO NOTHING RETURNING *`);
+  const insertWhileInProgress = db.prepare(`${APPEND_WHILE_IN_PROGRESS_SQLITE} RETURNING *`);
   const existing = db.prepare('SELECT * FROM responses WHERE session_id = ? AND item_identifier = ? AND client_seq = ?');
   const appendAll = (batch: ResponseInput[], at: number, guard: boolean): AppendOutcome[] => batch.map((r) => {
     const args = [r.sessionId, r.itemIdentifier, r.responseIdentifier ?? null, r.value === null || r.value === undefined ? null : JSON.stringify(r.value), r.clientSeq, r.receivedAt ?? at];
