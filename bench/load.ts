@@ -625,8 +625,14 @@ async function main(): Promise<void> {
     // Proctor streams (one per room), opened before the bell.
     const proctorLogin = await http.pool.request('POST', '/api/auth/login', { username: exam.proctor.username, password: exam.proctor.password, bearer: true });
     const proctorToken = (JSON.parse(proctorLogin.body) as { token: string }).token;
-    const sseCounts = new Map<string, number>();
-    for (const room of exam.rooms) sse.push(await openSse('127.0.0.1', port, `/api/proctor/events/${exam.eventId}/stream?roomId=${room}`, proctorToken, sseCounts));
+    // Counts per stream: each room's proctor must see its candidates' progress.
+    const perStream = exam.rooms.map(() => new Map<string, number>());
+    for (const [i, room] of exam.rooms.entries()) sse.push(await openSse('127.0.0.1', port, `/api/proctor/events/${exam.eventId}/stream?roomId=${room}`, proctorToken, perStream[i]!));
+    const sseTotals = () => {
+      const t = new Map<string, number>();
+      for (const m of perStream) for (const [k, v] of m) t.set(k, (t.get(k) ?? 0) + v);
+      return t;
+    };
 
     // 1. Logins at the start bell.
     const cands: { token: string; sessionId: string; items: string[]; seq: Map<string, number> }[] = new Array(N);
@@ -694,7 +700,9 @@ async function main(): Promise<void> {
     console.log(
       `server-side:  ${fmt(serverSide.shareWithin * 100, 2)} % of ${serverSide.requests} answers within 50 ms, p50 ≤ ${fmt(serverSide.p50UpToS * 1000, 1)} ms, p99 ≤ ${fmt(serverSide.p99UpToS * 1000, 1)} ms (its histogram${workers > 1 ? ', one worker of ' + workers : ''}; goal: ≥ 99 % within 50 ms)`,
     );
-    console.log(`concurrent:   ${active.length} sessions in progress with ${sse.length} proctor SSE streams open (goal: 20,000); SSE events received: ${[...sseCounts].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const sseCounts = sseTotals();
+    const streamsWithProgress = perStream.filter((m) => (m.get('session.progress') ?? 0) > 0).length;
+    console.log(`concurrent:   ${active.length} sessions in progress with ${sse.length} proctor SSE streams open (goal: 20,000); SSE events received: ${[...sseCounts].map(([k, v]) => `${k} ${v}`).join(', ')}; streams that received progress: ${streamsWithProgress}/${sse.length}`);
 
     // 4. Submissions at the end bell.
     tl = Date.now();
@@ -749,6 +757,7 @@ async function main(): Promise<void> {
         submitSeconds: Number(submitSeconds.toFixed(2)),
         sseStreams: sse.length,
         sseEvents: [...sseCounts.values()].reduce((a, b) => a + b, 0),
+        sseStreamsWithProgress: streamsWithProgress,
       }),
     );
   } finally {
