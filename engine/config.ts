@@ -58,6 +58,8 @@ export interface Config {
   uiDir: string;
   /** Engine processes of `assay serve` on this machine, sharing the port and the database (1 = no cluster). */
   workers: number;
+  /** NODE_OPTIONS as this process got it (`assay serve` checks its node flags: engine/runtime-flags.ts). */
+  nodeOptions: string;
 }
 
 const DEFAULT_DB = 'sqlite:./data/assay.db';
@@ -217,6 +219,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     loginWindow: c.loginWindow,
     uiDir: resolve(cwd, c.uiDir),
     workers: c.workers,
+    nodeOptions: env.NODE_OPTIONS ?? '',
   };
 }
 

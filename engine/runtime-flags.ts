@@ -16,7 +16,7 @@
 export const SERVE_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
 
 /** The flags of SERVE_NODE_FLAGS this process was started without (command line or NODE_OPTIONS). */
-export function missingServeFlags(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
+export function missingServeFlags(execArgv: readonly string[], nodeOptions: string): string[] {
   const given = [...execArgv, ...nodeOptions.split(/\s+/)];
   // Any size given on purpose counts: the operator may have chosen another one.
   const nameOf = (flag: string) => flag.split('=')[0]!.replace(/_/g, '-');
