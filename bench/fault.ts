@@ -8,7 +8,7 @@
  * (engine/delivery/fault.test.ts). The last line printed is one JSON object.
  */
 import {
-  answerAll, freePort, HttpPool, mulberry, newStats, noteError, percentile, pool, prepareDb, seedBenchExam, sleep, spawnServer, storedAnswers, verify, type ServerProc,
+  answerAll, benchOptions, freePort, HttpPool, mulberry, newStats, noteError, percentile, pool, prepareDb, seedBenchExam, sleep, spawnServer, storedAnswers, verify, type ServerProc,
 } from './load.ts';
 
 export interface FaultOptions {
@@ -170,11 +170,7 @@ export async function runFault(o: FaultOptions): Promise<FaultResult> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (name: string, def: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-  };
+  const opt = benchOptions();
   const o: FaultOptions = {
     candidates: Number(opt('candidates', '1000')),
     items: Number(opt('items', '40')),

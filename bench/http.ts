@@ -16,12 +16,9 @@ import { startEmbeddedPostgres, type RunningPostgres } from '../tests/support/po
 import { loadConfig, ensureSecret } from '../engine/config.ts';
 import { openStore } from '../engine/store/index.ts';
 import { createExamFixture } from '../engine/delivery/exam-fixture.ts';
+import { benchOptions } from './load.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1] : def;
-};
+const opt = benchOptions();
 const duration = Number(opt('duration', '8'));
 const connections = Number(opt('connections', '50'));
 const only = opt('only', '');

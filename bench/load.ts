@@ -553,6 +553,23 @@ export async function answerAll(
   }
 }
 
+/** The bench's `--name value` options: `opt(name, default)` (the benches' one option reader). */
+export function benchOptions(args: string[] = process.argv.slice(2)): (name: string, def: string) => string {
+  return (name, def) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
+  };
+}
+
+/**
+ * Think time between answers (ms) that spreads a candidate's answers (every item once, about
+ * 15 % changed, a heartbeat every 10) over `seconds`.
+ */
+export function thinkTimeMs(items: number, seconds: number): number {
+  const steps = items * 1.15 + items / 10;
+  return (seconds * 1000) / (steps + 1);
+}
+
 /**
  * Latencies of the answers sent once the first `warmMs` of the phase had passed, sorted. The
  * first second of a compressed phase is the one in which every connection carries its first
@@ -587,11 +604,7 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x)
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (name: string, def: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-  };
+  const opt = benchOptions();
   const N = Number(opt('candidates', '2000'));
   const S = Number(opt('seconds', '20'));
   const db = opt('db', 'sqlite') as 'sqlite' | 'postgres';
@@ -671,8 +684,7 @@ async function main(): Promise<void> {
 
     // 3. Answers with compressed think time.
     const active = cands.filter((c) => c?.sessionId);
-    const steps = items * 1.15 + items / 10;
-    const thinkMs = (S * 1000) / (steps + 1);
+    const thinkMs = thinkTimeMs(items, S);
     const startAt = Date.now();
     const stopAt = startAt + S * 1000 * 1.5;
     const rnd = mulberry(42);

@@ -11,17 +11,13 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { HttpPool, answerAll, freePort, mulberry, newStats, percentile, processCpuMs, warmLatencies } from './load.ts';
+import { HttpPool, answerAll, benchOptions, freePort, mulberry, newStats, percentile, processCpuMs, thinkTimeMs, warmLatencies } from './load.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const fmt = (x: number, d = 1) => x.toFixed(d);
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const opt = (name: string, def: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 && args[i + 1] ? args[i + 1]! : def;
-  };
+  const opt = benchOptions();
   const N = Number(opt('candidates', '2000'));
   const S = Number(opt('seconds', '10'));
   const items = Number(opt('items', '40'));
@@ -42,8 +38,7 @@ async function main(): Promise<void> {
     const keys = Array.from({ length: items }, (_, i) => `item-${i + 1}`);
     const st = newStats();
     // As bench:load: every item once, about 15 % changed, a heartbeat every 10 answers.
-    const steps = items * 1.15 + items / 10;
-    const thinkMs = (S * 1000) / (steps + 1);
+    const thinkMs = thinkTimeMs(items, S);
     const startAt = Date.now();
     const stopAt = startAt + S * 1000 * 1.5;
     const rnd = mulberry(42);
