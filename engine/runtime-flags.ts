@@ -10,8 +10,9 @@
  * main thread is what runs out first at 10,000 answers/s. The space grows only as it is used.
  *
  * V8 reads the flag when the heap is made, so it cannot be set from inside the process: the
- * start script and bin/assay.mjs's shebang pass it (a test keeps them in step with this list),
- * cluster workers inherit it, and `assay serve` warns when it is missing.
+ * start script passes it (a test keeps it in step with this list), cluster workers inherit it,
+ * and `assay serve` started otherwise warns that it is missing (NODE_OPTIONS works too). Not in
+ * bin/assay.mjs's shebang: `env -S` is not in BusyBox (Alpine images).
  */
 export const SERVE_NODE_FLAGS = ['--max-semi-space-size=64'] as const;
 

@@ -24,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const missing = missingServeFlags(process.execArgv, config.nodeOptions);
-  if (missing.length && !cluster.isWorker) logger.warn({ missing }, `started without ${missing.join(' ')}: more time in garbage collection under exam-day load (npm start and bin/assay.mjs pass it; see docs/deployment.md)`);
+  if (missing.length && !cluster.isWorker) logger.warn({ missing }, `started without ${missing.join(' ')}: more time in garbage collection under exam-day load (npm start passes it, or set NODE_OPTIONS; see docs/deployment.md)`);
   // In a cluster the primary builds the UI once, before any worker serves it.
   if (!cluster.isWorker) {
     try {
