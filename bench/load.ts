@@ -508,11 +508,20 @@ export function noteError(st: RunStats, what: string): void {
   if (st.errorSamples.length < 8) st.errorSamples.push(what.slice(0, 300));
 }
 
+/** A logged-in candidate of the answer phase; `sent` (optional) keeps the last value sent per item. */
+export interface AnswerCandidate {
+  token: string;
+  sessionId: string;
+  items: string[];
+  seq: Map<string, number>;
+  sent?: Map<string, string>;
+}
+
 /** Answers every item once (and changes some), with think time; returns when done or at `stopAt`. */
 export async function answerAll(
   http: HttpPool,
   st: RunStats,
-  c: { token: string; sessionId: string; items: string[]; seq: Map<string, number>; sent?: Map<string, string> },
+  c: AnswerCandidate,
   thinkMs: number,
   stopAt: number | (() => boolean),
   rnd: () => number,
@@ -568,6 +577,48 @@ export function benchOptions(args: string[] = process.argv.slice(2)): (name: str
 export function thinkTimeMs(items: number, seconds: number): number {
   const steps = items * 1.15 + items / 10;
   return (seconds * 1000) / (steps + 1);
+}
+
+export interface AnswerPhase {
+  seconds: number;
+  acknowledged: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** p99 of the answers sent after the first second (warmLatencies). */
+  p99WarmMs: number;
+  /** CPU per acknowledged answer (µs) of the server process, all its threads; undefined without its pid or /proc. */
+  serverCpuUs: number | undefined;
+  /** The same for this load generator. */
+  generatorCpuUs: number;
+}
+
+/**
+ * The timed answer phase of bench:load and bench:peer (one definition, so the peer gets the
+ * same load): every candidate answers its items with think time spread over `seconds`, until
+ * done or 1.5 × `seconds`; the answers go into `st`.
+ */
+export async function answerPhase(http: HttpPool, st: RunStats, cands: AnswerCandidate[], items: number, seconds: number, serverPid?: number): Promise<AnswerPhase> {
+  const thinkMs = thinkTimeMs(items, seconds);
+  const startAt = Date.now();
+  const rnd = mulberry32(42);
+  const cpu0 = process.cpuUsage();
+  const server0 = processCpuMs(serverPid);
+  await Promise.all(cands.map((c) => answerAll(http, st, c, thinkMs, startAt + seconds * 1000 * 1.5, rnd)));
+  const elapsed = (Date.now() - startAt) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = processCpuMs(serverPid);
+  const acknowledged = st.acked.size;
+  const per = Math.max(1, acknowledged);
+  const lat = Float64Array.from(st.latencies).sort();
+  return {
+    seconds: elapsed,
+    acknowledged,
+    p50Ms: percentile(lat, 50),
+    p99Ms: percentile(lat, 99),
+    p99WarmMs: percentile(warmLatencies(st), 99),
+    serverCpuUs: server0 !== undefined && server1 !== undefined ? ((server1 - server0) * 1000) / per : undefined,
+    generatorCpuUs: (cpu.user + cpu.system) / per,
+  };
 }
 
 /**
@@ -641,11 +692,6 @@ async function main(): Promise<void> {
     // Counts per stream: each room's proctor must see its candidates' progress.
     const perStream = exam.rooms.map(() => new Map<string, number>());
     for (const [i, room] of exam.rooms.entries()) sse.push(await openSse('127.0.0.1', port, `/api/proctor/events/${exam.eventId}/stream?roomId=${room}`, proctorToken, perStream[i]!));
-    const sseTotals = () => {
-      const t = new Map<string, number>();
-      for (const m of perStream) for (const [k, v] of m) t.set(k, (t.get(k) ?? 0) + v);
-      return t;
-    };
 
     // 1. Logins at the start bell.
     const cands: { token: string; sessionId: string; items: string[]; seq: Map<string, number> }[] = new Array(N);
@@ -684,35 +730,21 @@ async function main(): Promise<void> {
 
     // 3. Answers with compressed think time.
     const active = cands.filter((c) => c?.sessionId);
-    const thinkMs = thinkTimeMs(items, S);
-    const startAt = Date.now();
-    const stopAt = startAt + S * 1000 * 1.5;
-    const rnd = mulberry(42);
-    const cpu0 = process.cpuUsage();
-    const serverCpu0 = workers === 1 ? processCpuMs(server.child.pid) : undefined;
     const buckets0 = await answerBuckets();
-    await Promise.all(active.map((c) => answerAll(http.pool!, st, c, thinkMs, stopAt, rnd)));
+    // Server CPU per answer only for one process (the cluster's primary is not the workers).
+    const phase = await answerPhase(http.pool!, st, active, items, S, workers === 1 ? server.child.pid : undefined);
     const serverSide = serverLatency(buckets0, await answerBuckets());
-    const answerSeconds = (Date.now() - startAt) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const serverCpu1 = workers === 1 ? processCpuMs(server.child.pid) : undefined;
-    const lat = Float64Array.from(st.latencies).sort();
-    const warm = warmLatencies(st);
-    const acknowledged = st.acked.size;
+    const { acknowledged, p50Ms, p99Ms, p99WarmMs, seconds: answerSeconds, serverCpuUs: serverCpuUsPerAnswer } = phase;
     const answersPerSecond = acknowledged / answerSeconds;
-    const p50Ms = percentile(lat, 50);
-    const p99Ms = percentile(lat, 99);
-    const p99WarmMs = percentile(warm, 99);
-    // Server CPU per answer (all its threads; heartbeats of the phase included).
-    const serverCpuUsPerAnswer = serverCpu0 !== undefined && serverCpu1 !== undefined && acknowledged ? ((serverCpu1 - serverCpu0) * 1000) / acknowledged : undefined;
-    console.log(`answers:      ${acknowledged} acknowledged of ${st.answersSent} sent in ${fmt(answerSeconds)} s (load generator used ${fmt((cpu.user + cpu.system) / 1e6)} s CPU)`);
+    console.log(`answers:      ${acknowledged} acknowledged of ${st.answersSent} sent in ${fmt(answerSeconds)} s (load generator used ${fmt((phase.generatorCpuUs * acknowledged) / 1e6)} s CPU)`);
     console.log(`answers/s:    ${fmt(answersPerSecond, 0)}        (goal: ≥ ${db === 'sqlite' ? '10,000 on SQLite synchronous=FULL' : '5,000 on PostgreSQL synchronous_commit=on'})`);
     console.log(`latency:      p50 ${fmt(p50Ms)} ms, p99 ${fmt(p99Ms)} ms        (goal: p99 ≤ 50 ms) as the load generator saw it (its own pauses included); after the first second: p99 ${fmt(p99WarmMs)} ms`);
-    console.log(`CPU:          server ${serverCpuUsPerAnswer === undefined ? 'n/a' : fmt(serverCpuUsPerAnswer, 0) + ' µs'} per answer (all its threads), load generator ${fmt((cpu.user + cpu.system) / Math.max(1, acknowledged), 0)} µs per answer (2 cores give 200 µs per answer at 10,000/s)`);
+    console.log(`CPU:          server ${serverCpuUsPerAnswer === undefined ? 'n/a' : fmt(serverCpuUsPerAnswer, 0) + ' µs'} per answer (all its threads), load generator ${fmt(phase.generatorCpuUs, 0)} µs per answer (2 cores give 200 µs per answer at 10,000/s)`);
     console.log(
       `server-side:  ${fmt(serverSide.shareWithin * 100, 2)} % of ${serverSide.requests} answers within 50 ms, p50 ≤ ${fmt(serverSide.p50UpToS * 1000, 1)} ms, p99 ≤ ${fmt(serverSide.p99UpToS * 1000, 1)} ms (its histogram${workers > 1 ? ', one worker of ' + workers : ''}; goal: ≥ 99 % within 50 ms)`,
     );
-    const sseCounts = sseTotals();
+    const sseCounts = new Map<string, number>();
+    for (const m of perStream) for (const [k, v] of m) sseCounts.set(k, (sseCounts.get(k) ?? 0) + v);
     const streamsWithProgress = perStream.filter((m) => (m.get('session.progress') ?? 0) > 0).length;
     console.log(`concurrent:   ${active.length} sessions in progress with ${sse.length} proctor SSE streams open (goal: 20,000); SSE events received: ${[...sseCounts].map(([k, v]) => `${k} ${v}`).join(', ')}; streams that received progress: ${streamsWithProgress}/${sse.length}`);
 

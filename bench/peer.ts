@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { HttpPool, answerAll, benchOptions, freePort, mulberry, newStats, percentile, processCpuMs, thinkTimeMs, warmLatencies } from './load.ts';
+import { HttpPool, answerPhase, benchOptions, freePort, newStats } from './load.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -37,37 +37,23 @@ async function main(): Promise<void> {
     await pool.open();
     const keys = Array.from({ length: items }, (_, i) => `item-${i + 1}`);
     const st = newStats();
-    // As bench:load: every item once, about 15 % changed, a heartbeat every 10 answers.
-    const thinkMs = thinkTimeMs(items, S);
-    const startAt = Date.now();
-    const stopAt = startAt + S * 1000 * 1.5;
-    const rnd = mulberry(42);
-    const cpu0 = process.cpuUsage();
-    const server0 = processCpuMs(child.pid);
-    await Promise.all(Array.from({ length: N }, (_, i) => answerAll(pool, st, { token: 'peer', sessionId: `s${i}`, items: keys, seq: new Map() }, thinkMs, stopAt, rnd)));
-    const seconds = (Date.now() - startAt) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const server1 = processCpuMs(child.pid);
-    const acknowledged = st.acked.size;
-    const lat = Float64Array.from(st.latencies).sort();
-    const warm = warmLatencies(st);
-    const serverUs = server0 !== undefined && server1 !== undefined ? ((server1 - server0) * 1000) / acknowledged : undefined;
-    const generatorUs = (cpu.user + cpu.system) / acknowledged;
-    console.log(`answers:      ${acknowledged} acknowledged of ${st.answersSent} sent in ${fmt(seconds)} s; errors ${st.errors}`);
-    console.log(`answers/s:    ${fmt(acknowledged / seconds, 0)}`);
-    console.log(`latency:      p50 ${fmt(percentile(lat, 50))} ms, p99 ${fmt(percentile(lat, 99))} ms as the load generator saw it; after the first second: p99 ${fmt(percentile(warm, 99))} ms`);
-    console.log(`CPU:          peer server ${serverUs === undefined ? 'n/a' : fmt(serverUs, 0) + ' µs'} per answer, load generator ${fmt(generatorUs, 0)} µs per answer`);
+    const cands = Array.from({ length: N }, (_, i) => ({ token: 'peer', sessionId: `s${i}`, items: keys, seq: new Map<string, number>() }));
+    const r = await answerPhase(pool, st, cands, items, S, child.pid);
+    console.log(`answers:      ${r.acknowledged} acknowledged of ${st.answersSent} sent in ${fmt(r.seconds)} s; errors ${st.errors}`);
+    console.log(`answers/s:    ${fmt(r.acknowledged / r.seconds, 0)}`);
+    console.log(`latency:      p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms as the load generator saw it; after the first second: p99 ${fmt(r.p99WarmMs)} ms`);
+    console.log(`CPU:          peer server ${r.serverCpuUs === undefined ? 'n/a' : fmt(r.serverCpuUs, 0) + ' µs'} per answer, load generator ${fmt(r.generatorCpuUs, 0)} µs per answer`);
     if (st.errorSamples.length) console.log(`error samples:\n  ${st.errorSamples.join('\n  ')}`);
     console.log(
       JSON.stringify({
-        answersPerSecond: Math.round(acknowledged / seconds),
-        p50Ms: Number(percentile(lat, 50).toFixed(2)),
-        p99Ms: Number(percentile(lat, 99).toFixed(2)),
-        p99WarmMs: Number(percentile(warm, 99).toFixed(2)),
-        serverCpuUsPerAnswer: serverUs === undefined ? null : Math.round(serverUs),
-        generatorCpuUsPerAnswer: Math.round(generatorUs),
+        answersPerSecond: Math.round(r.acknowledged / r.seconds),
+        p50Ms: Number(r.p50Ms.toFixed(2)),
+        p99Ms: Number(r.p99Ms.toFixed(2)),
+        p99WarmMs: Number(r.p99WarmMs.toFixed(2)),
+        serverCpuUsPerAnswer: r.serverCpuUs === undefined ? null : Math.round(r.serverCpuUs),
+        generatorCpuUsPerAnswer: Math.round(r.generatorCpuUs),
         errors: st.errors,
-        acknowledged,
+        acknowledged: r.acknowledged,
         candidates: N,
         server: 'bare node:http',
       }),
