@@ -274,8 +274,8 @@ export function sessionRecord(session: ExamSession, plan: DeliveryPlan, history:
   }
   let testDuration: number | null = null;
   if (session.startedAt != null && session.submittedAt != null) {
-    const clock = { startedAt: session.startedAt, pausedAt: session.pausedAt, pausedMs: session.pausedMs, extensionMs: session.extensionMs };
-    testDuration = Math.max(0, session.submittedAt - session.startedAt - totalPausedMs(clock, session.submittedAt)) / 1000;
+    // The session row holds the clock fields (SessionClock) itself.
+    testDuration = Math.max(0, session.submittedAt - session.startedAt - totalPausedMs(session, session.submittedAt)) / 1000;
   }
   return { testDuration, items };
 }
@@ -336,7 +336,7 @@ export function assessmentResultXml(event: ExamEvent, session: ExamSession, resu
   for (const a of ASSAY_OUTCOMES) {
     const v = a.of(result);
     if (v == null || declaredAtTest.has(a.identifier)) continue;
-    lines.push(variableXml('outcomeVariable', { identifier: a.identifier, cardinality: 'single', baseType: a.baseType }, { cardinality: 'single', baseType: a.baseType, value: v }, '    '));
+    lines.push(variableXml('outcomeVariable', { identifier: a.identifier, cardinality: 'single', baseType: a.baseType }, value1(a.baseType, v), '    '));
   }
   lines.push('  </testResult>');
   const order = (session.itemOrder as string[] | null) ?? Object.keys(o.items ?? {});

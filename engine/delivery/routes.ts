@@ -342,7 +342,10 @@ export const deliveryRoutes: RouteModule = (app, deps) => {
     const e = await svc.event(s.eventId);
     // Staff only (AUTHORS): candidates get their own result as JSON outcomes (ownResult), never this.
     const { plan } = await svc.planOf(s, e);
-    const [decls, record] = await Promise.all([resultDeclarations(svc.content, e, s, r), loadSessionRecord(svc.content, e, s, plan, await deps.store.responses.history(s.id))]);
+    const [decls, record] = await Promise.all([
+      resultDeclarations(svc.content, e, s, r),
+      deps.store.responses.history(s.id).then((history) => loadSessionRecord(svc.content, e, s, plan, history)),
+    ]);
     return c.body(assessmentResultXml(e, s, r, decls, record), 200, { 'Content-Type': 'application/xml; charset=utf-8' }) as never;
   });
 
