@@ -158,7 +158,7 @@ export class AuthService {
     const result = await this.afterVerified(attempt, async () => {
       // Two reads after the roster (the event is usually cached); the exam session is looked up
       // by DELIVERY from (eventId, candidateId) when needed, not at login.
-      const [event, candidate] = await Promise.all([this.eventOf(entry.eventId), this.d.store.candidates.get(entry.candidateId)]);
+      const [event, candidate] = await Promise.all([this.events.get(entry.eventId), this.d.store.candidates.get(entry.candidateId)]);
       if (!event || event.status !== 'published') {
         throw new Forbidden(`exam event ${event?.code ?? entry.eventId} is not open for candidates (status: ${event?.status ?? 'missing'})`, undefined, 'event_not_open');
       }
@@ -208,13 +208,10 @@ export class AuthService {
   }
 
   /**
-   * The exam event, cached for a few seconds: at the start bell thousands of logins ask for the
+   * Exam events, cached for a few seconds: at the start bell thousands of logins ask for the
    * same event. Only an open (published) event is served from the cache, so publication reaches
    * logins at once; closing an event may take up to 5 s to reach them, which is harmless.
    */
-  private eventOf(id: string): Promise<ExamEvent | undefined> {
-    return this.events.get(id);
-  }
   private readonly events: ReadCache<string, ExamEvent | undefined>;
 
   /**
